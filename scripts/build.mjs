@@ -1,0 +1,18 @@
+// Bundles the CLI into one file that runs on Node 18 and newer, with no runtime dependencies.
+import { readFileSync } from "node:fs";
+import { build } from "esbuild";
+
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+
+await build({
+  entryPoints: ["src/cli/main.ts"],
+  outfile: "dist/afterpatch.cjs",
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node18",
+  banner: { js: "#!/usr/bin/env node" },
+  define: { AFTERPATCH_VERSION: JSON.stringify(version) },
+  legalComments: "none",
+  logLevel: "warning",
+});

@@ -1,0 +1,6 @@
+/**
+ * Paths on Linux are bytes, not text. afterpatch carries every path read from the host as a
+ * "byte string": a JS string whose every char code (0–255) is one byte, i.e. the file read with
+ * `latin1`. Nothing is lost, comparisons are exact, and only the renderers decode to text.
+ */
+export type ByteString = string;

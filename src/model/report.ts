@@ -1,0 +1,53 @@
+/** The Report: what analysis concluded from a Snapshot. Renderers turn it into text or JSON. */
+import type { ByteString } from "./bytes.js";
+import type { HostInfo, PackageInfo } from "./snapshot.js";
+import type { Warning } from "./warning.js";
+
+export interface Report {
+  collectedAt: string;
+  host: HostInfo;
+  scannerUid: number;
+  ownProcessesOnly: boolean;
+  processesScanned: number;
+  complete: boolean;
+  warnings: Warning[];
+  stale: StaleProcess[];
+  ignored: IgnoredHit[];
+  /** Every package behind a stale file, keyed as in StaleFile.package. */
+  packages: Record<string, PackageInfo>;
+}
+
+export interface StaleProcess {
+  pid: number;
+  ppid: number | null;
+  uid: number | null;
+  comm: ByteString | null;
+  /** The executable path (without " (deleted)"). */
+  exe: ByteString | null;
+  /** The systemd unit that owns the process (system unit, or user@UID.service for user units). */
+  unit: string | null;
+  /** The unit inside a user manager, when the process belongs to one. */
+  userUnit: string | null;
+  cgroup: string | null;
+  files: StaleFile[];
+}
+
+export type StaleKind = "executable" | "mapping" | "open-file";
+
+export interface StaleFile {
+  path: ByteString;
+  kind: StaleKind;
+  /** "deleted": the kernel marks the file deleted; "replaced": the path now holds another inode. */
+  reason: "deleted" | "replaced";
+  inode: string;
+  /** Key into Report.packages, or null when no package owns the path. */
+  package: string | null;
+}
+
+export interface IgnoredHit {
+  pid: number;
+  path: ByteString;
+  kind: StaleKind;
+  rule: string;
+  reason: string;
+}

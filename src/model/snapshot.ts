@@ -1,0 +1,107 @@
+/**
+ * The Snapshot: everything `collect` read from the host, as plain JSON-serialisable data.
+ * `--dump-snapshot` writes it and `--from-snapshot` replays it, so analysis never needs the host.
+ */
+import type { ByteString } from "./bytes.js";
+import type { Warning } from "./warning.js";
+
+export const SNAPSHOT_FORMAT = "afterpatch-snapshot/1";
+
+export interface Snapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  collectedAt: string;
+  host: HostInfo;
+  scanner: Scanner;
+  processes: ProcessRecord[];
+  /** view key → path → what stat() saw at that path in that view (see ProcessRecord.view). */
+  views: Record<string, Record<ByteString, PathStat>>;
+  packages: PackageIndex | null;
+  warnings: Warning[];
+}
+
+export interface HostInfo {
+  hostname: string;
+  kernelRelease: string;
+  /** /bin, /sbin, /lib are symlinks into /usr: dpkg may list either spelling of a path. */
+  usrMerged: boolean;
+  packageManager: "dpkg" | null;
+}
+
+export interface Scanner {
+  pid: number;
+  uid: number;
+  /** Only the scanner's own processes were readable (not root). */
+  ownProcessesOnly: boolean;
+  processesSeen: number;
+}
+
+export interface ProcessRecord {
+  pid: number;
+  /**
+   * How this process's paths are resolved: "host" when it shares the scanner's mount namespace
+   * (maps paths are then relative to our root, even for a chrooted process), otherwise
+   * "mnt:<ns inode>:<root link>" for a container, resolved through /proc/PID/root.
+   */
+  view: string;
+  /** Target of /proc/PID/exe, " (deleted)" kept as the kernel shows it; null if unreadable. */
+  exe: ByteString | null;
+  maps: FileMapping[];
+  /** Open regular files the kernel marks deleted; live open files are not recorded. */
+  fds: OpenFile[];
+  /** Read only for processes that have something to report (or for every process with --dump-snapshot). */
+  details: ProcessDetails | null;
+}
+
+export interface ProcessDetails {
+  comm: ByteString;
+  ppid: number;
+  uid: number;
+  /** Clock ticks after boot, field 22 of /proc/PID/stat. */
+  startTime: string;
+  /** Raw /proc/PID/cgroup, or null when unreadable. */
+  cgroup: string | null;
+}
+
+/** One file mapped by a process, merged over all its mappings of the same file (path + inode). */
+export interface FileMapping {
+  /** Path as the kernel prints it, "\012" decoded, " (deleted)" removed. */
+  path: ByteString;
+  /** The kernel appended " (deleted)". A live file may literally be named so: analysis checks. */
+  deleted: boolean;
+  /** "major:minor" in hex, as printed in maps. */
+  dev: string;
+  /** Decimal, unsigned 64-bit (overlayfs xino sets bit 63): kept as a string. */
+  inode: string;
+  /** At least one mapping of this file is executable: it maps code. */
+  exec: boolean;
+}
+
+export interface OpenFile {
+  fd: number;
+  path: ByteString;
+  deleted: boolean;
+  /** From stat() of /proc/PID/fd/N, i.e. of the open file itself; null if that failed. */
+  inode: string | null;
+  mode: number | null;
+}
+
+export type PathStat = { dev: string; ino: string; mode: number } | { error: string };
+
+/** Package ownership of the paths analysis may report, read once from the package database. */
+export interface PackageIndex {
+  manager: "dpkg";
+  /** path → owning package keys ("name" or "name:arch", as dpkg names its .list file). */
+  owners: Record<ByteString, string[]>;
+  packages: Record<string, PackageInfo>;
+}
+
+export interface PackageInfo {
+  name: string;
+  arch: string | null;
+  /** Version installed now, from the status file. */
+  version: string | null;
+  /** The version the last upgrade replaced, from dpkg.log; null if the log does not say. */
+  previousVersion: string | null;
+  /** When that upgrade happened ("YYYY-MM-DD HH:MM:SS", local time, as dpkg.log writes it). */
+  upgradedAt: string | null;
+}
