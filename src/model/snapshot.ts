@@ -32,7 +32,6 @@ export interface Scanner {
   uid: number;
   /** Only the scanner's own processes were readable (not root). */
   ownProcessesOnly: boolean;
-  processesSeen: number;
 }
 
 export interface ProcessRecord {
@@ -43,10 +42,17 @@ export interface ProcessRecord {
    * "mnt:<ns inode>:<root link>" for a container, resolved through /proc/PID/root.
    */
   view: string;
-  /** Target of /proc/PID/exe, " (deleted)" kept as the kernel shows it; null if unreadable. */
+  /** Target of /proc/PID/exe, " (deleted)" kept as the kernel shows it; null if unreadable or not read. */
   exe: ByteString | null;
+  /**
+   * Mapped files. A normal run keeps only those that may be stale (marked deleted, or another inode
+   * at the path); with --dump-snapshot every mapped file is kept.
+   */
   maps: FileMapping[];
-  /** Open regular files the kernel marks deleted; live open files are not recorded. */
+  /**
+   * Open regular files the kernel marks deleted; live open files are not recorded. Read only for
+   * processes that run code from open files (analyse/fd-readers.ts), or for all with --dump-snapshot.
+   */
   fds: OpenFile[];
   /** Read only for processes that have something to report (or for every process with --dump-snapshot). */
   details: ProcessDetails | null;
@@ -55,6 +61,7 @@ export interface ProcessRecord {
 export interface ProcessDetails {
   comm: ByteString;
   ppid: number;
+  /** Owner of /proc/PID: the effective uid (root for a process that made itself non-dumpable). */
   uid: number;
   /** Clock ticks after boot, field 22 of /proc/PID/stat. */
   startTime: string;

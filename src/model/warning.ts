@@ -11,5 +11,4 @@ export type WarningCode =
   | "vanished" // a process exited while its details were being read
   | "changed" // a process executed another program (or its PID was reused) during the scan
   | "proc" // /proc itself could not be listed
-  | "pkgdb" // the package database could not be read
-  | "pkgdb-unknown"; // no supported package database: files are reported without a package
+  | "pkgdb"; // the package database could not be read

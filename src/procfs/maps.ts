@@ -7,7 +7,8 @@
  * (and nothing else, so a name that literally contains "\012" is ambiguous: kernel limitation),
  * and appends " (deleted)" when the file has been unlinked.
  *
- * This runs once per process on every scan, so it walks the text with indexOf rather than regexes.
+ * This runs once per process on every scan, so it walks the text with indexOf rather than regexes,
+ * and the lines of one file (a library is mapped 4–5 times in a row) are merged without copying.
  */
 import type { ByteString } from "../model/bytes.js";
 import type { FileMapping } from "../model/snapshot.js";
@@ -17,55 +18,55 @@ export const DELETED_SUFFIX = " (deleted)";
 /** Parses maps text (read as latin1) into one entry per mapped file, merged by path and inode. */
 export function parseMaps(text: ByteString): FileMapping[] {
   const out: FileMapping[] = [];
-  const seen = new Map<string, FileMapping>();
+  let byPath: Map<string, FileMapping[]> | null = null;
+  let last: FileMapping | null = null;
+  let lastRaw = ""; // the raw "dev inode   path" tail of the previous file line
   const len = text.length;
   let pos = 0;
   while (pos < len) {
     let eol = text.indexOf("\n", pos);
     if (eol === -1) eol = len;
-    const entry = parseLine(text, pos, eol);
+    const start = pos;
     pos = eol + 1;
-    if (entry === null) continue;
-    const key = `${entry.inode}\0${entry.path}`;
-    const prev = seen.get(key);
-    if (prev === undefined) {
-      seen.set(key, entry);
-      out.push(entry);
-    } else if (entry.exec) {
-      prev.exec = true;
+    const sp1 = text.indexOf(" ", start); // after start-end
+    const sp2 = sp1 === -1 ? -1 : text.indexOf(" ", sp1 + 1); // after perms
+    const sp3 = sp2 === -1 ? -1 : text.indexOf(" ", sp2 + 1); // after offset
+    const sp4 = sp3 === -1 ? -1 : text.indexOf(" ", sp3 + 1); // after dev
+    if (sp4 === -1 || sp4 >= eol) continue; // malformed
+    let sp5 = text.indexOf(" ", sp4 + 1); // after inode
+    if (sp5 === -1 || sp5 > eol) sp5 = eol;
+    let p = sp5;
+    while (p < eol && text.charCodeAt(p) === 32) p++;
+    // Only file-backed mappings have a pathname starting with "/"; [heap], [vdso] and anonymous don't.
+    if (p >= eol || text.charCodeAt(p) !== 47) continue;
+    const exec = text.charCodeAt(sp1 + 3) === 120; // perms "rwxp": 'x' at index 2
+    // Same file as the line before (the common case): compare in place, allocate nothing.
+    if (last !== null && eol - sp3 === lastRaw.length && text.startsWith(lastRaw, sp3)) {
+      if (exec) last.exec = true;
+      continue;
     }
+    let path = text.slice(p, eol);
+    let deleted = false;
+    if (path.endsWith(DELETED_SUFFIX)) {
+      deleted = true;
+      path = path.slice(0, path.length - DELETED_SUFFIX.length);
+    }
+    if (path.includes("\\012")) path = path.replaceAll("\\012", "\n");
+    const inode = text.slice(sp4 + 1, sp5);
+    lastRaw = text.slice(sp3, eol);
+    byPath ??= new Map();
+    const dev = text.slice(sp3 + 1, sp4);
+    const same = byPath.get(path)?.find((m) => m.inode === inode && m.dev === dev && m.deleted === deleted);
+    if (same !== undefined) {
+      if (exec) same.exec = true;
+      last = same;
+      continue;
+    }
+    last = { path, deleted, dev, inode, exec };
+    out.push(last);
+    const list = byPath.get(path);
+    if (list === undefined) byPath.set(path, [last]);
+    else list.push(last);
   }
   return out;
-}
-
-/** One line; null for anonymous and pseudo mappings ([heap], [vdso], …) and malformed lines. */
-function parseLine(text: string, start: number, end: number): FileMapping | null {
-  const sp1 = text.indexOf(" ", start); // after start-end
-  if (sp1 === -1 || sp1 >= end) return null;
-  const sp2 = text.indexOf(" ", sp1 + 1); // after perms
-  if (sp2 === -1 || sp2 >= end) return null;
-  const sp3 = text.indexOf(" ", sp2 + 1); // after offset
-  if (sp3 === -1 || sp3 >= end) return null;
-  const sp4 = text.indexOf(" ", sp3 + 1); // after dev
-  if (sp4 === -1 || sp4 >= end) return null;
-  let sp5 = text.indexOf(" ", sp4 + 1); // after inode
-  if (sp5 === -1 || sp5 > end) sp5 = end;
-  let p = sp5;
-  while (p < end && text.charCodeAt(p) === 32) p++;
-  // Only file-backed mappings have a pathname starting with "/".
-  if (p >= end || text.charCodeAt(p) !== 47) return null;
-  let path = text.slice(p, end);
-  let deleted = false;
-  if (path.endsWith(DELETED_SUFFIX)) {
-    deleted = true;
-    path = path.slice(0, path.length - DELETED_SUFFIX.length);
-  }
-  if (path.includes("\\012")) path = path.replaceAll("\\012", "\n");
-  return {
-    path,
-    deleted,
-    dev: text.slice(sp3 + 1, sp4),
-    inode: text.slice(sp4 + 1, sp5),
-    exec: text.charCodeAt(sp1 + 3) === 120, // perms "rwxp": 'x' at index 2
-  };
 }

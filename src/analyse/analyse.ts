@@ -1,0 +1,138 @@
+/**
+ * Snapshot → Report: which processes run replaced code, which files, which packages, which units,
+ * and which hits the ignore rules dismissed (and why). Pure: everything comes from the Snapshot.
+ */
+import type { ByteString } from "../model/bytes.js";
+import type { IgnoredHit, Report, StaleFile, StaleKind, StaleProcess } from "../model/report.js";
+import type { PackageInfo, PathStat, ProcessRecord, Snapshot } from "../model/snapshot.js";
+import { parseCgroup, systemdCgroupPath } from "../procfs/cgroup.js";
+import { DELETED_SUFFIX } from "../procfs/maps.js";
+import { cgPathGetUnit, cgPathGetUserUnit } from "../procfs/unit.js";
+import { DATA_FILE_RULE, DATA_MAPPING_RULE, isCodeFile, matchPathRule } from "./rules.js";
+import { judge } from "./verdict.js";
+
+export function analyse(snapshot: Snapshot): Report {
+  const stale: StaleProcess[] = [];
+  const ignored: IgnoredHit[] = [];
+  const packages: Record<string, PackageInfo> = {};
+  const owners = snapshot.packages?.owners ?? {};
+  const units = new Map<string | null, Owner>();
+
+  for (const proc of snapshot.processes) {
+    const found = findStaleFiles(proc, snapshot.views[proc.view], ignored);
+    if (found.length === 0) continue;
+    const inHostView = proc.view === "host";
+    const files: StaleFile[] = found.map((f) => {
+      // Files inside another mount namespace (a container) are not the host's packages.
+      const key = inHostView ? (owners[f.path]?.[0] ?? null) : null;
+      const info = key === null ? undefined : snapshot.packages?.packages[key];
+      if (key !== null && info !== undefined) packages[key] = info;
+      return { ...f, package: key !== null && info !== undefined ? key : null };
+    });
+    stale.push(describeProcess(proc, files, units));
+  }
+
+  return {
+    collectedAt: snapshot.collectedAt,
+    host: snapshot.host,
+    scannerUid: snapshot.scanner.uid,
+    ownProcessesOnly: snapshot.scanner.ownProcessesOnly,
+    processesScanned: snapshot.processes.length,
+    complete: snapshot.warnings.length === 0,
+    warnings: snapshot.warnings,
+    stale,
+    ignored,
+    packages,
+  };
+}
+
+type Found = Omit<StaleFile, "package">;
+
+/** The stale files of one process; dismissed hits are appended to `ignored`. */
+export function findStaleFiles(
+  proc: ProcessRecord,
+  stats: Readonly<Record<ByteString, PathStat>> | undefined,
+  ignored: IgnoredHit[],
+): Found[] {
+  const out: Found[] = [];
+  const seen = new Set<string>();
+  const exePath = stripDeleted(proc.exe);
+
+  const consider = (
+    path: ByteString,
+    kind: StaleKind,
+    reason: Found["reason"],
+    inode: string,
+    code: boolean,
+  ) => {
+    const key = `${inode}\0${path}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const rule =
+      matchPathRule(path, kind) ?? (code ? null : kind === "mapping" ? DATA_MAPPING_RULE : DATA_FILE_RULE);
+    if (rule !== null) {
+      ignored.push({ pid: proc.pid, path, kind, rule: rule.name, reason: rule.reason });
+      return;
+    }
+    out.push({ path, kind, reason, inode });
+  };
+
+  for (const m of proc.maps) {
+    const verdict = judge(m.path, m.deleted, m.dev, m.inode, stats);
+    if (verdict !== "deleted" && verdict !== "replaced") continue;
+    const kind: StaleKind = m.exec && m.path === exePath ? "executable" : "mapping";
+    consider(m.path, kind, verdict, m.inode, m.exec);
+  }
+  for (const f of proc.fds) {
+    const verdict = judge(f.path, f.deleted, null, f.inode, stats);
+    if (verdict !== "deleted" && verdict !== "replaced") continue;
+    // A file both mapped and held open (a library, or bash reading its script) is reported once.
+    consider(f.path, "open-file", verdict, f.inode ?? "", isCodeFile(f.path, f.mode));
+  }
+  return out;
+}
+
+interface Owner {
+  cgroup: string | null;
+  unit: string | null;
+  userUnit: string | null;
+}
+
+const NO_OWNER: Owner = { cgroup: null, unit: null, userUnit: null };
+
+/** The unit that owns a process, from its /proc/PID/cgroup text. */
+export function ownerOf(cgroupText: string | null): Owner {
+  if (cgroupText === null) return NO_OWNER;
+  const cgroup = systemdCgroupPath(parseCgroup(cgroupText));
+  if (cgroup === null) return NO_OWNER;
+  return { cgroup, unit: cgPathGetUnit(cgroup), userUnit: cgPathGetUserUnit(cgroup) };
+}
+
+function describeProcess(
+  proc: ProcessRecord,
+  files: StaleFile[],
+  owners: Map<string | null, Owner>,
+): StaleProcess {
+  const d = proc.details;
+  const text = d?.cgroup ?? null;
+  // The processes of one unit share the same cgroup text: work it out once.
+  let owner = owners.get(text);
+  if (owner === undefined) {
+    owner = ownerOf(text);
+    owners.set(text, owner);
+  }
+  return {
+    pid: proc.pid,
+    ppid: d?.ppid ?? null,
+    uid: d?.uid ?? null,
+    comm: d?.comm ?? null,
+    exe: stripDeleted(proc.exe),
+    ...owner,
+    files,
+  };
+}
+
+function stripDeleted(path: ByteString | null): ByteString | null {
+  if (path === null) return null;
+  return path.endsWith(DELETED_SUFFIX) ? path.slice(0, -DELETED_SUFFIX.length) : path;
+}

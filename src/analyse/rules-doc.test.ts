@@ -1,0 +1,18 @@
+// The ignore rules are documented in docs/detection.md; this keeps the two from drifting apart.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { it } from "node:test";
+import { repoRoot } from "../../test/helpers/paths.js";
+import { DATA_FILE_RULE, DATA_MAPPING_RULE, PATH_RULES } from "./rules.js";
+
+it("docs/detection.md lists every ignore rule with its reason, in order", () => {
+  const text = readFileSync(join(repoRoot, "docs", "detection.md"), "utf8");
+  const doc = text.slice(text.indexOf("## Ignored, by rule"));
+  const rows = [...doc.matchAll(/^\| `([a-z-]+)` \| .* \| (.*) \|$/gm)].map((m) => [
+    m[1],
+    m[2]!.replaceAll("\\|", "|"),
+  ]);
+  const rules = [...PATH_RULES, DATA_MAPPING_RULE, DATA_FILE_RULE].map((r) => [r.name, r.reason]);
+  assert.deepEqual(rows, rules);
+});

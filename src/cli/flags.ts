@@ -1,0 +1,153 @@
+/**
+ * Every flag, defined once. Parsing, --help (and later the man page and completions) come from
+ * this table. Parsing only validates and returns plain options; nothing here touches the host.
+ */
+
+export interface Options {
+  json: boolean;
+  explain: boolean;
+  exitCode: boolean;
+  color: "auto" | "always" | "never";
+  dumpSnapshot: string | null;
+  fromSnapshot: string | null;
+  root: string;
+  help: boolean;
+  version: boolean;
+}
+
+interface FlagDef {
+  name: string;
+  /** Placeholder of the value, for flags that take one. */
+  value?: string;
+  /** Allowed values, when the set is closed. */
+  choices?: readonly string[];
+  help: string;
+  apply(o: Options, v: string): void;
+}
+
+export const FLAGS: readonly FlagDef[] = [
+  {
+    name: "json",
+    help: "Print the report as JSON (docs/json.md) on stdout.",
+    apply: (o) => void (o.json = true),
+  },
+  {
+    name: "explain",
+    help: "Also list every deleted or replaced file that was not reported, with the rule that ignored it and why.",
+    apply: (o) => void (o.explain = true),
+  },
+  {
+    name: "exit-code",
+    help: "Exit with 1 when a process runs replaced code (for scripts and monitoring).",
+    apply: (o) => void (o.exitCode = true),
+  },
+  {
+    name: "color",
+    value: "WHEN",
+    choices: ["auto", "always", "never"],
+    help: "Colour the human report: auto (on a terminal, unless NO_COLOR is set), always or never.",
+    apply: (o, v) => void (o.color = v as Options["color"]),
+  },
+  {
+    name: "dump-snapshot",
+    value: "FILE",
+    help: "Also write everything read from the host to FILE as JSON (for bug reports and replay).",
+    apply: (o, v) => void (o.dumpSnapshot = v),
+  },
+  {
+    name: "from-snapshot",
+    value: "FILE",
+    help: "Read nothing from the host: analyse a snapshot written by --dump-snapshot.",
+    apply: (o, v) => void (o.fromSnapshot = v),
+  },
+  {
+    name: "root",
+    value: "DIR",
+    help: "Read /proc and the package database below DIR instead of / (captured trees, tests).",
+    apply: (o, v) => void (o.root = v),
+  },
+  { name: "help", help: "Show this help and exit.", apply: (o) => void (o.help = true) },
+  { name: "version", help: "Show the version and exit.", apply: (o) => void (o.version = true) },
+];
+
+export class UsageError extends Error {}
+
+export function defaultOptions(): Options {
+  return {
+    json: false,
+    explain: false,
+    exitCode: false,
+    color: "auto",
+    dumpSnapshot: null,
+    fromSnapshot: null,
+    root: "/",
+    help: false,
+    version: false,
+  };
+}
+
+/** argv (without node and script) → Options. Throws UsageError naming the problem. */
+export function parseArgs(argv: readonly string[]): Options {
+  const o = defaultOptions();
+  const args = [...argv];
+  if (args[0] === "check") args.shift();
+  else if (args[0] !== undefined && !args[0].startsWith("-")) {
+    throw new UsageError(`unknown command '${args[0]}' (the only command is 'check')`);
+  }
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "-h") {
+      o.help = true;
+      continue;
+    }
+    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument '${arg}'`);
+    const eq = arg.indexOf("=");
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const def = FLAGS.find((f) => f.name === name);
+    if (def === undefined) throw new UsageError(`unknown option '--${name}'`);
+    let value = "";
+    if (def.value !== undefined) {
+      if (eq !== -1) value = arg.slice(eq + 1);
+      else if (i + 1 < args.length) value = args[++i]!;
+      else throw new UsageError(`option '--${name}' needs a value (${def.value})`);
+      if (value === "") throw new UsageError(`option '--${name}' needs a non-empty value (${def.value})`);
+      if (def.choices !== undefined && !def.choices.includes(value)) {
+        throw new UsageError(`option '--${name}' takes ${def.choices.join(", ")}, not '${value}'`);
+      }
+    } else if (eq !== -1) {
+      throw new UsageError(`option '--${name}' takes no value`);
+    }
+    def.apply(o, value);
+  }
+  if (o.fromSnapshot !== null && (o.dumpSnapshot !== null || o.root !== "/")) {
+    throw new UsageError(
+      "--from-snapshot reads no host: it cannot be combined with --dump-snapshot or --root",
+    );
+  }
+  return o;
+}
+
+export function helpText(version: string): string {
+  const rows = FLAGS.map((f) => {
+    const left = `  --${f.name}${f.value !== undefined ? `=${f.value}` : ""}`;
+    return `${left.padEnd(24)}${f.help}`;
+  });
+  return `afterpatch ${version}: find every process that still runs code an upgrade replaced.
+
+Usage: afterpatch [check] [OPTIONS]
+
+Lists the processes that map a deleted or replaced shared library or executable, or hold such
+code open, with the file, the package behind it (old → new version) and the systemd unit that
+owns the process. Run it as root to check every process.
+
+Options:
+${rows.join("\n")}
+
+Exit codes (docs/exit-codes.md):
+  0  the check ran completely (whether or not something is stale)
+  1  a process runs replaced code, and --exit-code was given
+  2  usage error: a bad option or a snapshot that cannot be read
+  3  partial check: something could not be read (for example, not run as root)
+  4  internal error
+`;
+}

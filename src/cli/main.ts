@@ -1,0 +1,91 @@
+/**
+ * The entry point: argv and environment → options → run() → exit code. The only module that
+ * reads process state (argv, env, uid, TTY) or decides how the process ends.
+ */
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import { analyse } from "../analyse/analyse.js";
+import { collect } from "../collect/collect.js";
+import { realHost } from "../collect/host.js";
+import { runScanWorker, WORKER_TAG, type WorkerJob } from "../collect/parallel.js";
+import { readSnapshot, SnapshotError, writeSnapshot } from "../collect/snapshot-file.js";
+import { EXIT, exitCodeFor } from "../decide/exit-code.js";
+import { renderHuman } from "../render/human.js";
+import { renderJson } from "../render/json.js";
+import { helpText, parseArgs, UsageError } from "./flags.js";
+
+declare const AFTERPATCH_VERSION: string;
+const VERSION = typeof AFTERPATCH_VERSION === "string" ? AFTERPATCH_VERSION : "0.0.0-dev";
+
+async function run(argv: readonly string[]): Promise<number> {
+  const opts = parseArgs(argv);
+  if (opts.help) {
+    out(helpText(VERSION));
+    return EXIT.ok;
+  }
+  if (opts.version) {
+    out(`afterpatch ${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const snapshot =
+    opts.fromSnapshot !== null
+      ? readSnapshot(opts.fromSnapshot)
+      : await collect(realHost(opts.root), {
+          // The bundle runs itself as the second thread of the scan (see collect/parallel.ts).
+          workerScript: typeof __filename === "string" ? __filename : null,
+          selfPid: process.pid,
+          uid: process.getuid?.() ?? 0,
+          everything: opts.dumpSnapshot !== null,
+          now: new Date(),
+        });
+  if (opts.dumpSnapshot !== null) writeSnapshot(opts.dumpSnapshot, snapshot);
+  const report = analyse(snapshot);
+  if (opts.json) out(renderJson(report, VERSION));
+  else
+    out(renderHuman(report, { color: wantColor(opts.color), explain: opts.explain, unicode: utf8Locale() }));
+  return exitCodeFor(report, { exitCodeOnStale: opts.exitCode });
+}
+
+function wantColor(when: "auto" | "always" | "never"): boolean {
+  if (when !== "auto") return when === "always";
+  return process.stdout.isTTY === true && (process.env.NO_COLOR ?? "") === "" && process.env.TERM !== "dumb";
+}
+
+function utf8Locale(): boolean {
+  const env = process.env;
+  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || "";
+  return /utf-?8/i.test(locale);
+}
+
+function out(text: string): void {
+  process.stdout.write(text);
+}
+
+async function main(): Promise<void> {
+  // A reader that goes away (`afterpatch | head`) is not an error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  try {
+    process.exitCode = await run(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof SnapshotError) {
+      process.stderr.write(
+        `afterpatch: ${e.message}\n${e instanceof UsageError ? "Try 'afterpatch --help'.\n" : ""}`,
+      );
+      process.exitCode = EXIT.usage;
+    } else {
+      process.stderr.write(
+        `afterpatch: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
+      process.exitCode = EXIT.internal;
+    }
+  }
+}
+
+const job = workerData as WorkerJob | null;
+if (!isMainThread && job?.tag === WORKER_TAG) {
+  runScanWorker(job, (scan) => parentPort?.postMessage(scan));
+} else {
+  void main();
+}

@@ -1,0 +1,94 @@
+/**
+ * collect(): reads the host once and returns the Snapshot. The only entry point that touches the
+ * machine during a check; everything after it is pure.
+ */
+
+import { detectPackageManager } from "../adapters/packages.js";
+import type { ByteString } from "../model/bytes.js";
+import { type HostInfo, SNAPSHOT_FORMAT, type Snapshot } from "../model/snapshot.js";
+import type { Warning } from "../model/warning.js";
+import type { Host } from "./host.js";
+import { scanProcesses } from "./parallel.js";
+import { HOST_VIEW, maybeStale } from "./processes.js";
+
+export interface CollectOptions {
+  /** The bundle, run as a worker thread for the pass over /proc; null for one thread. */
+  workerScript: string | null;
+  selfPid: number;
+  uid: number;
+  /** Read everything, not only what can change the answer (for --dump-snapshot). */
+  everything: boolean;
+  now: Date;
+}
+
+export async function collect(host: Host, opts: CollectOptions): Promise<Snapshot> {
+  const isRoot = opts.uid === 0;
+  const scan = await scanProcesses(host, {
+    workerScript: opts.workerScript,
+    selfPid: opts.selfPid,
+    isRoot,
+    everything: opts.everything,
+  });
+  const warnings: Warning[] = [];
+  if (!isRoot) {
+    warnings.push({
+      code: "not-root",
+      message: `not running as root: only the processes of uid ${opts.uid} were checked${
+        scan.denied > 0 ? ` (${scan.denied} others could not be read)` : ""
+      }`,
+    });
+  }
+  warnings.push(...scan.warnings);
+
+  const usrMerged = readlinkOk(host, "/lib") && readlinkOk(host, "/bin");
+  const pm = detectPackageManager(host);
+  const host_: HostInfo = {
+    hostname: readLine(host, "/proc/sys/kernel/hostname"),
+    kernelRelease: readLine(host, "/proc/sys/kernel/osrelease"),
+    usrMerged,
+    packageManager: pm?.name ?? null,
+  };
+
+  // Ask the package database only about files that can end up in the report: host-view files the
+  // kernel marks deleted, or whose inode changed, in processes that have details (candidates).
+  const paths = new Set<ByteString>();
+  for (const p of scan.processes) {
+    if (p.details === null || p.view !== HOST_VIEW) continue;
+    for (const m of p.maps) if (maybeStale(m, scan.views[HOST_VIEW])) paths.add(m.path);
+    for (const f of p.fds) paths.add(f.path);
+  }
+  let packages: Snapshot["packages"] = null;
+  if (pm !== null && paths.size > 0) {
+    const r = pm.lookup(host, [...paths], usrMerged);
+    packages = r.index;
+    warnings.push(...r.warnings);
+  }
+
+  return {
+    format: SNAPSHOT_FORMAT,
+    collectedAt: opts.now.toISOString(),
+    host: host_,
+    scanner: { pid: opts.selfPid, uid: opts.uid, ownProcessesOnly: !isRoot },
+    processes: scan.processes,
+    views: scan.views,
+    packages,
+    warnings,
+  };
+}
+
+function readLine(host: Host, path: string): string {
+  try {
+    return host.readText(path).trim();
+  } catch {
+    return "";
+  }
+}
+
+function readlinkOk(host: Host, path: string): boolean {
+  try {
+    host.readlink(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

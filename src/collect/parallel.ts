@@ -1,0 +1,95 @@
+/**
+ * The pass over /proc on two threads. Reading maps is kernel work that locks only the process
+ * being read, so it scales with cores; on the 2-core machines that run most servers' checks a
+ * second thread nearly halves the scan. Threads take the next PID from one shared atomic counter,
+ * so neither waits for the other, whatever the mix of cheap and expensive processes.
+ *
+ * The worker runs this same bundle (see cli/main.ts): no code is loaded from anywhere else.
+ * If it fails, the scan is done again on this thread alone: a slow answer beats a wrong one.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { Warning } from "../model/warning.js";
+import { type Host, realHost } from "./host.js";
+import { emptyScan, listPids, type ProcessScan, type ScanOptions, scanPids } from "./processes.js";
+
+/** Below this many processes a thread costs more to start than it saves. */
+const MIN_PIDS_FOR_WORKER = 400;
+
+export const WORKER_TAG = "afterpatch-scan";
+
+export interface WorkerJob {
+  tag: typeof WORKER_TAG;
+  root: string;
+  pids: number[];
+  counter: SharedArrayBuffer;
+  opts: ScanOptions;
+}
+
+export interface ParallelOptions extends ScanOptions {
+  /** The script a worker thread runs (the bundle itself); null to stay on one thread. */
+  workerScript: string | null;
+}
+
+/** The worker reads the same root through its own realHost(host.root). */
+export async function scanProcesses(host: Host, opts: ParallelOptions): Promise<ProcessScan> {
+  const warnings: Warning[] = [];
+  const pids = listPids(host, opts.selfPid, warnings);
+  if (pids === null) return { ...emptyScan(), warnings };
+  const scanOpts: ScanOptions = { selfPid: opts.selfPid, isRoot: opts.isRoot, everything: opts.everything };
+
+  const cores = typeof availableParallelism === "function" ? availableParallelism() : 1;
+  if (opts.workerScript === null || cores < 2 || pids.length < MIN_PIDS_FOR_WORKER) {
+    let i = 0;
+    return scanPids(host, pids, () => (i < pids.length ? i++ : -1), scanOpts);
+  }
+
+  const counter = new SharedArrayBuffer(4);
+  const cursor = new Int32Array(counter);
+  const next = () => {
+    const i = Atomics.add(cursor, 0, 1);
+    return i < pids.length ? i : -1;
+  };
+  const job: WorkerJob = { tag: WORKER_TAG, root: host.root, pids, counter, opts: scanOpts };
+  const worker = new Worker(opts.workerScript, {
+    workerData: job,
+    env: {},
+    argv: [],
+    stdout: true,
+    stderr: true,
+  });
+  const theirs = new Promise<ProcessScan | null>((resolve) => {
+    worker.once("message", (m: ProcessScan) => resolve(m));
+    worker.once("error", () => resolve(null));
+    worker.once("exit", () => resolve(null));
+  });
+  const ours = scanPids(host, pids, next, scanOpts);
+  const other = await theirs;
+  void worker.terminate();
+  if (other === null) {
+    let i = 0;
+    return scanPids(host, pids, () => (i < pids.length ? i++ : -1), scanOpts);
+  }
+  return merge(ours, other);
+}
+
+/** The worker thread's side: scan until the counter runs out, post the result. */
+export function runScanWorker(job: WorkerJob, post: (scan: ProcessScan) => void): void {
+  const cursor = new Int32Array(job.counter);
+  const next = () => {
+    const i = Atomics.add(cursor, 0, 1);
+    return i < job.pids.length ? i : -1;
+  };
+  post(scanPids(realHost(job.root), job.pids, next, job.opts));
+}
+
+function merge(a: ProcessScan, b: ProcessScan): ProcessScan {
+  const views = { ...a.views };
+  for (const [key, stats] of Object.entries(b.views)) views[key] = { ...stats, ...views[key] };
+  return {
+    processes: [...a.processes, ...b.processes].sort((x, y) => x.pid - y.pid),
+    views,
+    warnings: [...a.warnings, ...b.warnings].sort((x, y) => (x.pid ?? 0) - (y.pid ?? 0)),
+    denied: a.denied + b.denied,
+  };
+}

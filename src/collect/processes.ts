@@ -1,0 +1,251 @@
+/**
+ * One pass over /proc: each process's memory map, and for the processes that have something to
+ * report (or are checked further), their executable, deleted open files, mount namespace and
+ * details. What stat() sees at every mapped path is recorded per view (see ProcessRecord.view).
+ *
+ * The pass is lazy on purpose: reading every maps file is the floor of the work; everything else
+ * is read only where it can change the answer.
+ *
+ * Failures become data: a process that is gone before we read its map was never there; one that
+ * goes away or executes another program while we read its details is a warning (a partial scan).
+ */
+import { fdReaderOf } from "../analyse/fd-readers.js";
+import type { ByteString } from "../model/bytes.js";
+import type { FileMapping, OpenFile, PathStat, ProcessDetails, ProcessRecord } from "../model/snapshot.js";
+import type { Warning } from "../model/warning.js";
+import { DELETED_SUFFIX, parseMaps } from "../procfs/maps.js";
+import { parseStat } from "../procfs/stat.js";
+import { errorCode, type Host } from "./host.js";
+
+export interface ProcessScan {
+  processes: ProcessRecord[];
+  views: Record<string, Record<ByteString, PathStat>>;
+  warnings: Warning[];
+  /** Processes whose maps we were not allowed to read (other users' when not root). */
+  denied: number;
+}
+
+export interface ScanOptions {
+  selfPid: number;
+  isRoot: boolean;
+  /** Read everything for every process, not only where it can change the answer (--dump-snapshot). */
+  everything: boolean;
+}
+
+const GONE = new Set(["ENOENT", "ESRCH"]);
+export const HOST_VIEW = "host";
+
+/** The PIDs to scan, ascending, without our own. Null (with a warning) when /proc cannot be listed. */
+export function listPids(host: Host, selfPid: number, warnings: Warning[]): number[] | null {
+  let names: string[];
+  try {
+    names = host.readdir("/proc");
+  } catch (e) {
+    warnings.push({ code: "proc", message: `cannot list /proc: ${errorCode(e)}` });
+    return null;
+  }
+  const pids = names.filter((n) => /^[1-9][0-9]*$/.test(n)).map(Number);
+  return pids.filter((p) => p !== selfPid).sort((a, b) => a - b);
+}
+
+export function emptyScan(): ProcessScan {
+  return { processes: [], views: { [HOST_VIEW]: {} }, warnings: [], denied: 0 };
+}
+
+/**
+ * Scans the PIDs handed out by `next` (an index into `pids`, -1 when none is left), so that
+ * several threads can share one list: see parallel.ts.
+ */
+export function scanPids(
+  host: Host,
+  pids: readonly number[],
+  next: () => number,
+  opts: ScanOptions,
+): ProcessScan {
+  const scan = emptyScan();
+  const selfMnt = readlinkOrNull(host, `/proc/${opts.selfPid}/ns/mnt`);
+  for (let i = next(); i !== -1; i = next()) {
+    const pid = pids[i]!;
+    let rec = readProcess(host, pid, selfMnt, scan, opts);
+    // The executable is read after the map: if it is not among the mapped files, the process
+    // executed another program (or its PID was reused) in between. Read it again, once.
+    if (rec !== null && !exeIsMapped(rec)) {
+      rec = readProcess(host, pid, selfMnt, scan, opts);
+      if (rec !== null && !exeIsMapped(rec)) {
+        scan.warnings.push({
+          code: "changed",
+          pid,
+          message: `process ${pid} executed another program during the scan`,
+        });
+        continue;
+      }
+    }
+    if (rec === null) continue;
+    // A normal run keeps only what analysis can report on; --dump-snapshot keeps every mapping.
+    if (!opts.everything) rec.maps = rec.maps.filter((m) => maybeStale(m, scan.views[rec.view]));
+    scan.processes.push(rec);
+  }
+  return scan;
+}
+
+function readProcess(
+  host: Host,
+  pid: number,
+  selfMnt: string | null,
+  scan: ProcessScan,
+  opts: ScanOptions,
+): ProcessRecord | null {
+  const dir = `/proc/${pid}`;
+  let mapsText: string;
+  try {
+    mapsText = host.readText(`${dir}/maps`);
+  } catch (e) {
+    const code = errorCode(e);
+    if (GONE.has(code)) return null; // exited before we looked: it runs nothing now
+    if (code === "EACCES" && !opts.isRoot) {
+      scan.denied++;
+      return null;
+    }
+    scan.warnings.push({ code: "unreadable", pid, message: `cannot read ${dir}/maps: ${code}` });
+    return null;
+  }
+  // Kernel threads and zombies map nothing.
+  if (mapsText.length === 0) return null;
+  const maps = parseMaps(mapsText);
+
+  // Most processes share our mount namespace: judge them in the host view first, and read the
+  // namespace only when something looks stale there (or we are asked for everything).
+  let view = HOST_VIEW;
+  let suspicious = statMappings(host, maps, scan.views[HOST_VIEW]!, "");
+  if (suspicious || opts.everything) {
+    const mnt = readlinkOrNull(host, `${dir}/ns/mnt`);
+    if (mnt !== null && mnt !== selfMnt) {
+      view = `${mnt}:${readlinkOrNull(host, `${dir}/root`) ?? "?"}`;
+      suspicious = statMappings(host, maps, (scan.views[view] ??= {}), `${dir}/root`);
+    }
+  }
+  const prefix = view === HOST_VIEW ? "" : `${dir}/root`;
+  const fds =
+    opts.everything || fdReaderOf(maps) !== null ? readDeletedFds(host, pid, scan.views[view]!, prefix) : [];
+
+  let exe: ByteString | null = null;
+  let details: ProcessDetails | null = null;
+  if (suspicious || fds.length > 0 || opts.everything) {
+    details = readDetails(host, pid, scan);
+    if (details === null) return null;
+    exe = readlinkOrNull(host, `${dir}/exe`);
+  }
+  return { pid, view, exe, maps, fds, details };
+}
+
+/**
+ * Records stat() of every mapped path in one view (cached across the processes of that view) and
+ * tells whether any mapping looks stale there: marked deleted, or another inode at its path.
+ */
+function statMappings(
+  host: Host,
+  maps: FileMapping[],
+  stats: Record<ByteString, PathStat>,
+  prefix: string,
+): boolean {
+  let suspicious = false;
+  for (const m of maps) {
+    // For a deleted mark, what matters is whether a live file has that literal name.
+    const key = m.deleted ? m.path + DELETED_SUFFIX : m.path;
+    if (!(key in stats)) stats[key] = statOrError(host, prefix + key);
+    if (maybeStale(m, stats)) suspicious = true;
+  }
+  return suspicious;
+}
+
+/** Marked deleted, or another inode at its path: worth a closer look (analyse/verdict.ts decides). */
+export function maybeStale(m: FileMapping, stats: Record<ByteString, PathStat> | undefined): boolean {
+  if (m.deleted) return true;
+  const st = stats?.[m.path];
+  return st !== undefined && "ino" in st && st.ino !== m.inode;
+}
+
+/** Open regular files the kernel marks deleted, with the open file's own inode and mode. */
+function readDeletedFds(
+  host: Host,
+  pid: number,
+  stats: Record<ByteString, PathStat>,
+  prefix: string,
+): OpenFile[] {
+  const out: OpenFile[] = [];
+  let fdNames: string[];
+  try {
+    fdNames = host.readdir(`/proc/${pid}/fd`);
+  } catch {
+    return out; // gone, or not ours: the map already told what it runs
+  }
+  for (const name of fdNames) {
+    const target = readlinkOrNull(host, `/proc/${pid}/fd/${name}`);
+    if (target === null || target.charCodeAt(0) !== 47 || !target.endsWith(DELETED_SUFFIX)) continue;
+    let inode: string | null = null;
+    let mode: number | null = null;
+    try {
+      const st = host.stat(`/proc/${pid}/fd/${name}`);
+      if (st !== null) {
+        if ((st.mode & 0o170000) !== 0o100000) continue; // only regular files
+        inode = st.ino;
+        mode = st.mode;
+      }
+    } catch {
+      // closed meanwhile: judged on its name alone
+    }
+    if (!(target in stats)) stats[target] = statOrError(host, prefix + target);
+    out.push({ fd: Number(name), path: target.slice(0, -DELETED_SUFFIX.length), deleted: true, inode, mode });
+  }
+  return out;
+}
+
+function readDetails(host: Host, pid: number, scan: ProcessScan): ProcessDetails | null {
+  const dir = `/proc/${pid}`;
+  try {
+    const stat = parseStat(host.readText(`${dir}/stat`));
+    if (stat === null) {
+      scan.warnings.push({ code: "unreadable", pid, message: `cannot parse ${dir}/stat` });
+      return null;
+    }
+    const uid = host.owner(dir);
+    let cgroup: string | null = null;
+    try {
+      cgroup = host.readText(`${dir}/cgroup`);
+    } catch (e) {
+      if (GONE.has(errorCode(e))) throw e;
+    }
+    return { comm: stat.comm, ppid: stat.ppid, uid, startTime: stat.startTime, cgroup };
+  } catch (e) {
+    const code = errorCode(e);
+    scan.warnings.push(
+      GONE.has(code)
+        ? { code: "vanished", pid, message: `process ${pid} exited while it was being read` }
+        : { code: "unreadable", pid, message: `cannot read details of process ${pid}: ${code}` },
+    );
+    return null;
+  }
+}
+
+/** Whether the executable read last is one of the files the map showed (true when not read). */
+function exeIsMapped(rec: ProcessRecord): boolean {
+  if (rec.exe === null || rec.details === null) return true;
+  const path = rec.exe.endsWith(DELETED_SUFFIX) ? rec.exe.slice(0, -DELETED_SUFFIX.length) : rec.exe;
+  return rec.maps.some((m) => m.path === path);
+}
+
+function statOrError(host: Host, path: ByteString): PathStat {
+  try {
+    return host.stat(path) ?? { error: "ENOENT" };
+  } catch (e) {
+    return { error: errorCode(e) };
+  }
+}
+
+function readlinkOrNull(host: Host, path: ByteString): ByteString | null {
+  try {
+    return host.readlink(path);
+  } catch {
+    return null;
+  }
+}

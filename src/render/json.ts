@@ -1,0 +1,77 @@
+/**
+ * Report → the documented JSON document (docs/json.md, format "afterpatch-report/1").
+ * Field names here are the public contract: rename nothing without a new format version.
+ */
+import type { ByteString } from "../model/bytes.js";
+import type { Report } from "../model/report.js";
+import { summarize } from "./summary.js";
+import { decodeBytes } from "./text.js";
+
+export const REPORT_FORMAT = "afterpatch-report/1";
+
+export function renderJson(report: Report, version: string): string {
+  const doc = {
+    format: REPORT_FORMAT,
+    version,
+    collected_at: report.collectedAt,
+    host: {
+      hostname: report.host.hostname,
+      kernel_release: report.host.kernelRelease,
+      package_manager: report.host.packageManager,
+    },
+    scan: {
+      complete: report.complete,
+      own_processes_only: report.ownProcessesOnly,
+      uid: report.scannerUid,
+      processes_scanned: report.processesScanned,
+      warnings: report.warnings.map((w) => ({ code: w.code, pid: w.pid ?? null, message: w.message })),
+    },
+    summary: summarize(report),
+    processes: report.stale.map((p) => ({
+      pid: p.pid,
+      ppid: p.ppid,
+      uid: p.uid,
+      ...bytesField("command", p.comm),
+      ...bytesField("exe", p.exe),
+      unit: p.unit,
+      user_unit: p.userUnit,
+      ...bytesField("cgroup", p.cgroup),
+      files: p.files.map((f) => ({
+        ...bytesField("path", f.path),
+        kind: f.kind,
+        reason: f.reason,
+        inode: f.inode,
+        package: f.package,
+      })),
+    })),
+    packages: Object.fromEntries(
+      Object.entries(report.packages).map(([key, p]) => [
+        key,
+        {
+          name: p.name,
+          arch: p.arch,
+          version: p.version,
+          previous_version: p.previousVersion,
+          upgraded_at: p.upgradedAt,
+        },
+      ]),
+    ),
+    ignored: report.ignored.map((h) => ({
+      pid: h.pid,
+      ...bytesField("path", h.path),
+      kind: h.kind,
+      rule: h.rule,
+      reason: h.reason,
+    })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** `{name: text}`, plus `{name_base64: exact bytes}` when the bytes are not valid UTF-8. */
+function bytesField(name: string, value: ByteString | null): Record<string, string | null> {
+  if (value === null) return { [name]: null };
+  const { text, exact } = decodeBytes(value);
+  return exact
+    ? { [name]: text }
+    : { [name]: text, [`${name}_base64`]: Buffer.from(value, "latin1").toString("base64") };
+}
