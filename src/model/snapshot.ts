@@ -69,7 +69,7 @@ export interface ProcessDetails {
   cgroup: string | null;
 }
 
-/** One file mapped by a process, merged over all its mappings of the same file (path + inode). */
+/** One file mapped by a process, merged over all its mappings of the same file (path, device, inode). */
 export interface FileMapping {
   /** Path as the kernel prints it, "\012" decoded, " (deleted)" removed. */
   path: ByteString;
