@@ -29,45 +29,71 @@ export const FLAGS: readonly FlagDef[] = [
   {
     name: "json",
     help: "Print the report as JSON (docs/json.md) on stdout.",
-    apply: (o) => void (o.json = true),
+    apply: (o) => {
+      o.json = true;
+    },
   },
   {
     name: "explain",
     help: "Also list every deleted or replaced file that was not reported, with the rule that ignored it and why.",
-    apply: (o) => void (o.explain = true),
+    apply: (o) => {
+      o.explain = true;
+    },
   },
   {
     name: "exit-code",
     help: "Exit with 1 when a process runs replaced code (for scripts and monitoring).",
-    apply: (o) => void (o.exitCode = true),
+    apply: (o) => {
+      o.exitCode = true;
+    },
   },
   {
     name: "color",
     value: "WHEN",
     choices: ["auto", "always", "never"],
     help: "Colour the human report: auto (on a terminal, unless NO_COLOR is set), always or never.",
-    apply: (o, v) => void (o.color = v as Options["color"]),
+    apply: (o, v) => {
+      o.color = v as Options["color"];
+    },
   },
   {
     name: "dump-snapshot",
     value: "FILE",
     help: "Also write everything read from the host to FILE as JSON (for bug reports and replay).",
-    apply: (o, v) => void (o.dumpSnapshot = v),
+    apply: (o, v) => {
+      o.dumpSnapshot = v;
+    },
   },
   {
     name: "from-snapshot",
     value: "FILE",
     help: "Read nothing from the host: analyse a snapshot written by --dump-snapshot.",
-    apply: (o, v) => void (o.fromSnapshot = v),
+    apply: (o, v) => {
+      o.fromSnapshot = v;
+    },
   },
   {
     name: "root",
     value: "DIR",
     help: "Read /proc and the package database below DIR instead of / (captured trees, tests).",
-    apply: (o, v) => void (o.root = v),
+    apply: (o, v) => {
+      o.root = v;
+    },
   },
-  { name: "help", help: "Show this help and exit.", apply: (o) => void (o.help = true) },
-  { name: "version", help: "Show the version and exit.", apply: (o) => void (o.version = true) },
+  {
+    name: "help",
+    help: "Show this help and exit.",
+    apply: (o) => {
+      o.help = true;
+    },
+  },
+  {
+    name: "version",
+    help: "Show the version and exit.",
+    apply: (o) => {
+      o.version = true;
+    },
+  },
 ];
 
 export class UsageError extends Error {}

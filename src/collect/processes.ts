@@ -121,7 +121,9 @@ function readProcess(
     const mnt = readlinkOrNull(host, `${dir}/ns/mnt`);
     if (mnt !== null && mnt !== selfMnt) {
       view = `${mnt}:${readlinkOrNull(host, `${dir}/root`) ?? "?"}`;
-      suspicious = statMappings(host, maps, (scan.views[view] ??= {}), `${dir}/root`);
+      const stats = scan.views[view] ?? {};
+      scan.views[view] = stats;
+      suspicious = statMappings(host, maps, stats, `${dir}/root`);
     }
   }
   const prefix = view === HOST_VIEW ? "" : `${dir}/root`;
