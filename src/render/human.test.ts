@@ -120,9 +120,9 @@ describe("suggestion", () => {
   it("restarts each service once, in one command", () => {
     assert.equal(
       suggestion([
-        proc(1, { unit: "b.service" }),
-        proc(2, { unit: "a.service" }),
-        proc(3, { unit: "a.service" }),
+        proc(5, { unit: "b.service" }),
+        proc(6, { unit: "a.service" }),
+        proc(7, { unit: "a.service" }),
       ]),
       "systemctl restart a.service b.service.",
     );
