@@ -9,7 +9,7 @@ import { DATA_FILE_RULE, DATA_MAPPING_RULE, PATH_RULES } from "./rules.js";
 it("docs/detection.md lists every ignore rule with its reason, in order", () => {
   const text = readFileSync(join(repoRoot, "docs", "detection.md"), "utf8");
   const doc = text.slice(text.indexOf("## Ignored, by rule"));
-  const rows = [...doc.matchAll(/^\| `([a-z-]+)` \| .* \| (.*) \|$/gm)].map((m) => [
+  const rows = [...doc.matchAll(/^\|\s*`([a-z-]+)`\s*\|.*\|\s*(.*?)\s*\|$/gm)].map((m) => [
     m[1],
     m[2]!.replaceAll("\\|", "|"),
   ]);

@@ -4,6 +4,7 @@
  */
 
 import { detectPackageManager } from "../adapters/packages.js";
+import { matchPathRule } from "../analyse/rules.js";
 import type { ByteString } from "../model/bytes.js";
 import { type HostInfo, SNAPSHOT_FORMAT, type Snapshot } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
@@ -56,6 +57,10 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
     if (p.details === null || p.view !== HOST_VIEW) continue;
     for (const m of p.maps) if (maybeStale(m, scan.views[HOST_VIEW])) paths.add(m.path);
     for (const f of p.fds) paths.add(f.path);
+  }
+  // No package installs memfds, /tmp or /run files: don't ask.
+  for (const path of paths) {
+    if (matchPathRule(path, "mapping") !== null) paths.delete(path);
   }
   let packages: Snapshot["packages"] = null;
   if (pm !== null && paths.size > 0) {
