@@ -1,3 +1,5 @@
+import { GENERATE_TARGETS, type GenerateTarget } from "./generate.js";
+
 /**
  * Every flag, defined once. Parsing, --help (and later the man page and completions) come from
  * this table. Parsing only validates and returns plain options; nothing here touches the host.
@@ -13,6 +15,7 @@ export interface Options {
   root: string;
   help: boolean;
   version: boolean;
+  generate: GenerateTarget | null;
 }
 
 interface FlagDef {
@@ -81,6 +84,15 @@ export const FLAGS: readonly FlagDef[] = [
     },
   },
   {
+    name: "generate",
+    value: "WHAT",
+    choices: GENERATE_TARGETS,
+    help: "Print the man page (man) or a shell completion script (complete-bash, complete-zsh) and exit.",
+    apply: (o, v) => {
+      o.generate = v as GenerateTarget;
+    },
+  },
+  {
     name: "help",
     help: "Show this help and exit.",
     apply: (o) => {
@@ -109,6 +121,7 @@ export function defaultOptions(): Options {
     root: "/",
     help: false,
     version: false,
+    generate: null,
   };
 }
 
@@ -170,10 +183,15 @@ Options:
 ${rows.join("\n")}
 
 Exit codes (docs/exit-codes.md):
-  0  the check ran completely (whether or not something is stale)
-  1  a process runs replaced code, and --exit-code was given
-  2  usage error: a bad option or a snapshot that cannot be read
-  3  partial check: something could not be read (for example, not run as root)
-  4  internal error
+${EXIT_CODE_ROWS.map(([code, text]) => `  ${code}  ${text}`).join("\n")}
 `;
 }
+
+/** The exit codes, for --help and the man page (docs/exit-codes.md has the full story). */
+export const EXIT_CODE_ROWS: ReadonlyArray<readonly [number, string]> = [
+  [0, "the check ran completely (whether or not something is stale)"],
+  [1, "a process runs replaced code, and --exit-code was given"],
+  [2, "usage error: a bad option or a snapshot that cannot be read"],
+  [3, "partial check: something could not be read (for example, not run as root)"],
+  [4, "internal error"],
+];

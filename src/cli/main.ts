@@ -12,6 +12,7 @@ import { EXIT, exitCodeFor } from "../decide/exit-code.js";
 import { renderHuman } from "../render/human.js";
 import { renderJson } from "../render/json.js";
 import { helpText, parseArgs, UsageError } from "./flags.js";
+import { generate } from "./generate.js";
 
 declare const AFTERPATCH_VERSION: string;
 const VERSION = typeof AFTERPATCH_VERSION === "string" ? AFTERPATCH_VERSION : "0.0.0-dev";
@@ -20,6 +21,10 @@ async function run(argv: readonly string[]): Promise<number> {
   const opts = parseArgs(argv);
   if (opts.help) {
     out(helpText(VERSION));
+    return EXIT.ok;
+  }
+  if (opts.generate !== null) {
+    out(generate(opts.generate, VERSION));
     return EXIT.ok;
   }
   if (opts.version) {
