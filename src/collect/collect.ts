@@ -4,7 +4,7 @@
  */
 
 import { detectPackageManager } from "../adapters/packages.js";
-import { matchPathRule } from "../analyse/rules.js";
+import { isCodeFile, matchPathRule } from "../analyse/rules.js";
 import type { ByteString } from "../model/bytes.js";
 import { type HostInfo, SNAPSHOT_FORMAT, type Snapshot } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
@@ -43,20 +43,21 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
 
   const usrMerged = readlinkOk(host, "/lib") && readlinkOk(host, "/bin");
   const pm = detectPackageManager(host);
-  const host_: HostInfo = {
+  const info: HostInfo = {
     hostname: readLine(host, "/proc/sys/kernel/hostname"),
     kernelRelease: readLine(host, "/proc/sys/kernel/osrelease"),
     usrMerged,
     packageManager: pm?.name ?? null,
   };
 
-  // Ask the package database only about files that can end up in the report: host-view files the
-  // kernel marks deleted, or whose inode changed, in processes that have details (candidates).
+  // Ask the package database only about files that can end up in the report: code in the host's
+  // view that the kernel marks deleted, or whose inode changed. A path no package owns costs a
+  // read of every list file, so data files and memfds must not get that far.
   const paths = new Set<ByteString>();
   for (const p of scan.processes) {
     if (p.details === null || p.view !== HOST_VIEW) continue;
-    for (const m of p.maps) if (maybeStale(m, scan.views[HOST_VIEW])) paths.add(m.path);
-    for (const f of p.fds) paths.add(f.path);
+    for (const m of p.maps) if (m.exec && maybeStale(m, scan.views[HOST_VIEW])) paths.add(m.path);
+    for (const f of p.fds) if (isCodeFile(f.path, f.mode)) paths.add(f.path);
   }
   // No package installs memfds, /tmp or /run files: don't ask.
   for (const path of paths) {
@@ -72,7 +73,7 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
   return {
     format: SNAPSHOT_FORMAT,
     collectedAt: opts.now.toISOString(),
-    host: host_,
+    host: info,
     scanner: { pid: opts.selfPid, uid: opts.uid, ownProcessesOnly: !isRoot },
     processes: scan.processes,
     views: scan.views,
