@@ -6,6 +6,8 @@ describe("matchPathRule", () => {
   const cases: Array<[path: string, rule: string | null]> = [
     ["/memfd:pulseaudio", "memfd"],
     ["/memfd:doublemapper", "memfd"],
+    // memfd names are the process's choice and may hold slashes (test/e2e security test).
+    ["/memfd:/usr/lib/x86_64-linux-gnu/libc.so.6", "memfd"],
     ["/dev/zero", "dev-zero"],
     ["/SYSV0000162e", "sysv-shm"],
     ["/[aio]", "aio"],

@@ -22,7 +22,9 @@ export const PATH_RULES: readonly IgnoreRule[] = [
   {
     name: "memfd",
     reason: "memfd_create() memory has no file on disk; the kernel always marks it deleted",
-    path: /^\/memfd:[^/]*$/s,
+    // The name after "memfd:" is chosen by the process and may contain "/": match all of it.
+    // Only root can create a real /memfd:… directory at the root of the filesystem.
+    path: /^\/memfd:.*$/s,
   },
   {
     name: "dev-zero",

@@ -47,6 +47,7 @@ export function realHost(root = "/"): Host {
 
 // /proc files report size 0, so readFileSync() grows a fresh buffer for each; one shared buffer
 // read with open/read/close is markedly cheaper over thousands of maps files, and makes no garbage.
+// The returned string is a copy: the buffer is reused by the next call.
 let shared = Buffer.allocUnsafe(256 * 1024);
 
 function readWhole(path: Buffer): ByteString {
@@ -59,12 +60,10 @@ function readWhole(path: Buffer): ByteString {
         shared.copy(bigger, 0, 0, len);
         shared = bigger;
       }
-      const want = shared.length - len;
-      const n = readSync(fd, shared, len, want, null);
+      const n = readSync(fd, shared, len, shared.length - len, null);
+      // Read to the end: a /proc seq_file returns about a page per read(), whatever was asked.
+      if (n === 0) break;
       len += n;
-      // /proc files are seq_files: a read fills the buffer unless it reached the end, so a short
-      // read is the end and saves the extra read that would return 0.
-      if (n < want) break;
     }
     return shared.toString("latin1", 0, len);
   } finally {

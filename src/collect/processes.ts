@@ -1,7 +1,7 @@
 /**
- * One pass over /proc: each process's memory map, and for the processes that have something to
- * report (or are checked further), their executable, deleted open files, mount namespace and
- * details. What stat() sees at every mapped path is recorded per view (see ProcessRecord.view).
+ * One pass over /proc: each process's memory map and mount namespace, and for the processes that
+ * have something to report, their executable and details; deleted open files for the programs
+ * that run code from open files (analyse/fd-readers.ts). What stat() sees at every mapped path is recorded per view (see ProcessRecord.view).
  *
  * The pass is lazy on purpose: reading every maps file is the floor of the work; everything else
  * is read only where it can change the answer.
@@ -113,22 +113,21 @@ function readProcess(
   if (mapsText.length === 0) return null;
   const maps = parseMaps(mapsText);
 
-  // Most processes share our mount namespace: judge them in the host view first, and read the
-  // namespace only when something looks stale there (or we are asked for everything).
+  // Paths are judged in the process's own mount namespace: our root for processes that share
+  // ours (the kernel prints their paths relative to our root, even when they are chrooted);
+  // /proc/PID/root for the others (containers, services with private mounts), each namespace with
+  // its own cache of stat() results.
   let view = HOST_VIEW;
-  let suspicious = statMappings(host, maps, scan.views[HOST_VIEW]!, "");
-  if (suspicious || opts.everything) {
-    const mnt = readlinkOrNull(host, `${dir}/ns/mnt`);
-    if (mnt !== null && mnt !== selfMnt) {
-      view = `${mnt}:${readlinkOrNull(host, `${dir}/root`) ?? "?"}`;
-      const stats = scan.views[view] ?? {};
-      scan.views[view] = stats;
-      suspicious = statMappings(host, maps, stats, `${dir}/root`);
-    }
+  let prefix = "";
+  const mnt = readlinkOrNull(host, `${dir}/ns/mnt`);
+  if (mnt !== null && mnt !== selfMnt) {
+    view = `${mnt}:${readlinkOrNull(host, `${dir}/root`) ?? "?"}`;
+    prefix = `${dir}/root`;
   }
-  const prefix = view === HOST_VIEW ? "" : `${dir}/root`;
-  const fds =
-    opts.everything || fdReaderOf(maps) !== null ? readDeletedFds(host, pid, scan.views[view]!, prefix) : [];
+  const stats = scan.views[view] ?? {};
+  scan.views[view] = stats;
+  const suspicious = statMappings(host, maps, stats, prefix);
+  const fds = opts.everything || fdReaderOf(maps) !== null ? readDeletedFds(host, pid, stats, prefix) : [];
 
   let exe: ByteString | null = null;
   let details: ProcessDetails | null = null;
