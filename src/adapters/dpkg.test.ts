@@ -34,6 +34,10 @@ function spyHost(opts: { missing?: string[]; text?: Record<string, (real: string
       guard(path);
       return base.readBuffer(path);
     },
+    readTransient: (path) => {
+      guard(path);
+      return base.readTransient(path);
+    },
     readdir: (path) => {
       guard(path);
       return base.readdir(path);

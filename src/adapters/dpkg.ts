@@ -133,7 +133,8 @@ function readOwners(
   function* lists(which: readonly string[]): Generator<ListFile> {
     for (const key of which) {
       try {
-        yield { key, content: host.readBuffer(`${INFO}/${key}.list`) };
+        // findOwners() searches each list once and keeps nothing of it: no copy needed.
+        yield { key, content: host.readTransient(`${INFO}/${key}.list`) };
       } catch (error) {
         // A package being removed by a concurrent dpkg run can lose its list between readdir and read.
         unreadable.push({ key, error });

@@ -8,7 +8,7 @@ import type { PackageInfo, PathStat, ProcessRecord, Snapshot } from "../model/sn
 import { parseCgroup, systemdCgroupPath } from "../procfs/cgroup.js";
 import { DELETED_SUFFIX } from "../procfs/maps.js";
 import { cgPathGetUnit, cgPathGetUserUnit } from "../procfs/unit.js";
-import { DATA_FILE_RULE, DATA_MAPPING_RULE, isCodeFile, matchPathRule } from "./rules.js";
+import { DATA_FILE_RULE, DATA_MAPPING_RULE, type IgnoreRule, isCodeFile, matchPathRule } from "./rules.js";
 import { judge } from "./verdict.js";
 
 export function analyse(snapshot: Snapshot): Report {
@@ -106,6 +106,19 @@ export function ownerOf(cgroupText: string | null): Owner {
   const cgroup = systemdCgroupPath(parseCgroup(cgroupText));
   if (cgroup === null) return NO_OWNER;
   return { cgroup, unit: cgPathGetUnit(cgroup), userUnit: cgPathGetUserUnit(cgroup) };
+}
+
+// The same few paths (a library, /dev/zero, a memfd) come up in process after process.
+const ruleCache = new Map<string, IgnoreRule | null>();
+
+function cachedPathRule(path: ByteString, kind: StaleKind): IgnoreRule | null {
+  const key = `${kind}\0${path}`;
+  let rule = ruleCache.get(key);
+  if (rule === undefined) {
+    rule = matchPathRule(path, kind);
+    ruleCache.set(key, rule);
+  }
+  return rule;
 }
 
 function describeProcess(

@@ -20,6 +20,11 @@ export interface Host {
   /** The uid that owns the file (for /proc/PID: the process's effective uid). */
   owner(path: ByteString): number;
   readBuffer(path: ByteString): Buffer;
+  /**
+   * Whole file as a view of one shared buffer that the next read*() call overwrites: for files
+   * that are searched once and dropped (dpkg's hundreds of .list files), it allocates nothing.
+   */
+  readTransient(path: ByteString): Buffer;
   readlink(path: ByteString): ByteString;
   readdir(path: ByteString): string[];
   /** stat(), following links; null when nothing is there (ENOENT). dev is "major:minor" in hex, as in maps. */
@@ -31,7 +36,11 @@ export function realHost(root = "/"): Host {
   const at = (path: ByteString): Buffer => Buffer.from(prefix + path, "latin1");
   return {
     root,
-    readText: (path) => readWhole(at(path)),
+    readText: (path) => {
+      const len = readWhole(at(path));
+      return shared.toString("latin1", 0, len);
+    },
+    readTransient: (path) => shared.subarray(0, readWhole(at(path))),
     owner: (path) => statSync(at(path)).uid,
     readBuffer: (path) => readFileSync(at(path)),
     readlink: (path) => readlinkSync(at(path), { encoding: "buffer" }).toString("latin1"),
@@ -47,10 +56,10 @@ export function realHost(root = "/"): Host {
 
 // /proc files report size 0, so readFileSync() grows a fresh buffer for each; one shared buffer
 // read with open/read/close is markedly cheaper over thousands of maps files, and makes no garbage.
-// The returned string is a copy: the buffer is reused by the next call.
 let shared = Buffer.allocUnsafe(256 * 1024);
 
-function readWhole(path: Buffer): ByteString {
+/** Reads a whole file into `shared` (growing it as needed) and returns its length. */
+function readWhole(path: Buffer): number {
   const fd = openSync(path, "r");
   try {
     let len = 0;
@@ -65,7 +74,7 @@ function readWhole(path: Buffer): ByteString {
       if (n === 0) break;
       len += n;
     }
-    return shared.toString("latin1", 0, len);
+    return len;
   } finally {
     closeSync(fd);
   }

@@ -10,6 +10,7 @@
  * goes away or executes another program while we read its details is a warning (a partial scan).
  */
 import { fdReaderOf } from "../analyse/fd-readers.js";
+import { isCodeFile, matchPathRule } from "../analyse/rules.js";
 import type { ByteString } from "../model/bytes.js";
 import type { FileMapping, OpenFile, PathStat, ProcessDetails, ProcessRecord } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
@@ -126,12 +127,17 @@ function readProcess(
   }
   const stats = scan.views[view] ?? {};
   scan.views[view] = stats;
-  const suspicious = statMappings(host, maps, stats, prefix);
+  statMappings(host, maps, stats, prefix);
   const fds = opts.everything || fdReaderOf(maps) !== null ? readDeletedFds(host, pid, stats, prefix) : [];
+  // Details cost four more reads: only for processes with something analysis can report (code that
+  // may be stale and that no ignore rule dismisses). A memfd or a deleted /tmp file only needs the PID.
+  const reportable =
+    maps.some((m) => m.exec && maybeStale(m, stats) && matchPathRule(m.path, "mapping") === null) ||
+    fds.some((f) => isCodeFile(f.path, f.mode) && matchPathRule(f.path, "open-file") === null);
 
   let exe: ByteString | null = null;
   let details: ProcessDetails | null = null;
-  if (suspicious || fds.length > 0 || opts.everything) {
+  if (reportable || opts.everything) {
     details = readDetails(host, pid, scan);
     if (details === null) return null;
     exe = readlinkOrNull(host, `${dir}/exe`);
@@ -139,24 +145,18 @@ function readProcess(
   return { pid, view, exe, maps, fds, details };
 }
 
-/**
- * Records stat() of every mapped path in one view (cached across the processes of that view) and
- * tells whether any mapping looks stale there: marked deleted, or another inode at its path.
- */
+/** Records stat() of every mapped path in one view (cached across the processes of that view). */
 function statMappings(
   host: Host,
   maps: FileMapping[],
   stats: Record<ByteString, PathStat>,
   prefix: string,
-): boolean {
-  let suspicious = false;
+): void {
   for (const m of maps) {
     // For a deleted mark, what matters is whether a live file has that literal name.
     const key = m.deleted ? m.path + DELETED_SUFFIX : m.path;
     if (!(key in stats)) stats[key] = statOrError(host, prefix + key);
-    if (maybeStale(m, stats)) suspicious = true;
   }
-  return suspicious;
 }
 
 /** Marked deleted, or another inode at its path: worth a closer look (analyse/verdict.ts decides). */

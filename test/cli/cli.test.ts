@@ -12,7 +12,12 @@ const work = mkdtempSync(join(repoRoot, "build", "cli-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 function cli(node: string, args: string[]) {
-  const r = spawnSync(node, [cliPath, ...args], { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } });
+  const r = spawnSync(node, [cliPath, ...args], {
+    encoding: "utf8",
+    env: { PATH: "/usr/bin:/bin" },
+    // A busy host can have megabytes of report: the default 1 MiB would cut it off.
+    maxBuffer: 1 << 30,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
