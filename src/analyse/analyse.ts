@@ -1,6 +1,8 @@
 /**
  * Snapshot → Report: which processes run replaced code, which files, which packages, which units,
  * and which hits the ignore rules dismissed (and why). Pure: everything comes from the Snapshot.
+ * Without `ignored`, Report.ignored stays empty: the plain report does not show it, and on a busy
+ * host it is thousands of entries (every memfd and shared-memory segment).
  */
 import type { ByteString } from "../model/bytes.js";
 import type { IgnoredHit, Report, StaleFile, StaleKind, StaleProcess } from "../model/report.js";
@@ -11,7 +13,12 @@ import { cgPathGetUnit, cgPathGetUserUnit } from "../procfs/unit.js";
 import { DATA_FILE_RULE, DATA_MAPPING_RULE, type IgnoreRule, isCodeFile, matchPathRule } from "./rules.js";
 import { judge } from "./verdict.js";
 
-export function analyse(snapshot: Snapshot): Report {
+export interface AnalyseOptions {
+  /** Build Report.ignored (JSON and --explain show it; the plain report does not). */
+  ignored: boolean;
+}
+
+export function analyse(snapshot: Snapshot, opts: AnalyseOptions = { ignored: true }): Report {
   const stale: StaleProcess[] = [];
   const ignored: IgnoredHit[] = [];
   const packages: Record<string, PackageInfo> = {};
@@ -19,7 +26,7 @@ export function analyse(snapshot: Snapshot): Report {
   const units = new Map<string | null, Owner>();
 
   for (const proc of snapshot.processes) {
-    const found = findStaleFiles(proc, snapshot.views[proc.view], ignored);
+    const found = findStaleFiles(proc, snapshot.views[proc.view], opts.ignored ? ignored : null);
     if (found.length === 0) continue;
     const inHostView = proc.view === "host";
     const files: StaleFile[] = found.map((f) => {
@@ -52,7 +59,7 @@ type Found = Omit<StaleFile, "package">;
 export function findStaleFiles(
   proc: ProcessRecord,
   stats: Readonly<Record<ByteString, PathStat>> | undefined,
-  ignored: IgnoredHit[],
+  ignored: IgnoredHit[] | null,
 ): Found[] {
   const out: Found[] = [];
   const seen = new Set<string>();
@@ -69,9 +76,9 @@ export function findStaleFiles(
     if (seen.has(key)) return;
     seen.add(key);
     const rule =
-      matchPathRule(path, kind) ?? (code ? null : kind === "mapping" ? DATA_MAPPING_RULE : DATA_FILE_RULE);
+      cachedPathRule(path, kind) ?? (code ? null : kind === "mapping" ? DATA_MAPPING_RULE : DATA_FILE_RULE);
     if (rule !== null) {
-      ignored.push({ pid: proc.pid, path, kind, rule: rule.name, reason: rule.reason });
+      ignored?.push({ pid: proc.pid, path, kind, rule: rule.name, reason: rule.reason });
       return;
     }
     out.push({ path, kind, reason, inode });

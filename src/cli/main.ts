@@ -43,7 +43,7 @@ async function run(argv: readonly string[]): Promise<number> {
           now: new Date(),
         });
   if (opts.dumpSnapshot !== null) writeSnapshot(opts.dumpSnapshot, snapshot);
-  const report = analyse(snapshot);
+  const report = analyse(snapshot, { ignored: opts.json || opts.explain });
   if (opts.json) out(renderJson(report, VERSION));
   else
     out(renderHuman(report, { color: wantColor(opts.color), explain: opts.explain, unicode: utf8Locale() }));

@@ -3,7 +3,16 @@
  * tests point it at a captured fixture tree (like node_exporter's --path.procfs). Every path is a
  * byte string and is handed to the kernel as bytes, never re-encoded as UTF-8.
  */
-import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, statSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+  statSync,
+} from "node:fs";
 import type { ByteString } from "../model/bytes.js";
 
 export interface FileInfo {
@@ -58,14 +67,20 @@ export function realHost(root = "/"): Host {
 // read with open/read/close is markedly cheaper over thousands of maps files, and makes no garbage.
 let shared = Buffer.allocUnsafe(256 * 1024);
 
+const SHARED_SIZE = 256 * 1024;
+
 /** Reads a whole file into `shared` (growing it as needed) and returns its length. */
 function readWhole(path: Buffer): number {
+  // A big file (some packages list 4 MB of paths) grew the buffer last time: let that go.
+  if (shared.length > 4 * SHARED_SIZE) shared = Buffer.allocUnsafe(SHARED_SIZE);
   const fd = openSync(path, "r");
   try {
     let len = 0;
     for (;;) {
       if (len === shared.length) {
-        const bigger = Buffer.allocUnsafe(shared.length * 2);
+        // Regular files know their size (so one allocation will do); /proc files say 0.
+        const size = fstatSync(fd).size;
+        const bigger = Buffer.allocUnsafe(Math.max(shared.length * 2, size + 4096));
         shared.copy(bigger, 0, 0, len);
         shared = bigger;
       }

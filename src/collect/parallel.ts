@@ -27,6 +27,11 @@ export interface WorkerJob {
 }
 
 export interface ParallelOptions extends ScanOptions {
+  /**
+   * Called with this thread's share of the scan while the worker finishes its own: work that
+   * needs a scan (the package lookup) can start there instead of after both.
+   */
+  whileWaiting?: (ours: ProcessScan) => void;
   /** The script a worker thread runs (the bundle itself); null to stay on one thread. */
   workerScript: string | null;
 }
@@ -64,6 +69,7 @@ export async function scanProcesses(host: Host, opts: ParallelOptions): Promise<
     worker.once("exit", () => resolve(null));
   });
   const ours = scanPids(host, pids, next, scanOpts);
+  opts.whileWaiting?.(ours);
   const other = await theirs;
   void worker.terminate();
   if (other === null) {

@@ -64,6 +64,15 @@ export function scanPids(
   opts: ScanOptions,
 ): ProcessScan {
   const scan = emptyScan();
+  const paths = new Map<string, string>();
+  const intern = (s: string): string => {
+    let flat = paths.get(s);
+    if (flat === undefined) {
+      flat = Buffer.from(s, "latin1").toString("latin1");
+      paths.set(flat, flat);
+    }
+    return flat;
+  };
   const selfMnt = readlinkOrNull(host, `/proc/${opts.selfPid}/ns/mnt`);
   for (let i = next(); i !== -1; i = next()) {
     const pid = pids[i]!;
@@ -84,6 +93,8 @@ export function scanPids(
     if (rec === null) continue;
     // A normal run keeps only what analysis can report on; --dump-snapshot keeps every mapping.
     if (!opts.everything) rec.maps = rec.maps.filter((m) => maybeStale(m, scan.views[rec.view]));
+    // A path cut out of the maps text keeps all of that text alive: keep one flat copy per path.
+    for (const m of rec.maps) m.path = intern(m.path);
     scan.processes.push(rec);
   }
   return scan;

@@ -32,6 +32,7 @@ export function decodeBytes(bytes: ByteString): Decoded {
  * differently from what it is are escaped; so is the backslash, so that the output is unambiguous.
  */
 export function forTerminal(bytes: ByteString): string {
+  if (PLAIN.test(bytes)) return bytes;
   return walk(
     bytes,
     (cp) => (cp === 0x5c ? "\\\\" : isUnsafe(cp) ? escapeCodePoint(cp) : String.fromCodePoint(cp)),
@@ -85,6 +86,9 @@ function decodeAt(s: string, i: number): [number, number] {
   if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return [0, 0];
   return [n, cp];
 }
+
+/** Printable ASCII without a backslash: nothing to escape (most paths and names). */
+const PLAIN = /^[\x20-\x5b\x5d-\x7e]*$/;
 
 function isAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
