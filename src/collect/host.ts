@@ -49,7 +49,11 @@ export function realHost(root = "/"): Host {
       const len = readWhole(at(path));
       return shared.toString("latin1", 0, len);
     },
-    readTransient: (path) => shared.subarray(0, readWhole(at(path))),
+    readTransient: (path) => {
+      // Read first: readWhole() may replace `shared` with a bigger buffer.
+      const len = readWhole(at(path));
+      return shared.subarray(0, len);
+    },
     owner: (path) => statSync(at(path)).uid,
     readBuffer: (path) => readFileSync(at(path)),
     readlink: (path) => readlinkSync(at(path), { encoding: "buffer" }).toString("latin1"),
