@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { repoRoot } from "../../test/helpers/paths.js";
+import { formatDev, realHost } from "./host.js";
+
+const dir = mkdtempSync(join(repoRoot, "build", "host-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("realHost", () => {
+  const host = realHost("/");
+
+  it("reads files larger than its shared buffer whole, by every method, one after another", () => {
+    const big = Buffer.alloc(5 * 1024 * 1024 + 123, "a");
+    big.write("END", big.length - 3, "latin1");
+    const small = Buffer.from("small file\n");
+    writeFileSync(join(dir, "big"), big);
+    writeFileSync(join(dir, "small"), small);
+    // The big read grows the buffer, the next one shrinks it back: each view must be its own file.
+    assert.ok(host.readTransient(join(dir, "big")).equals(big));
+    assert.ok(host.readTransient(join(dir, "small")).equals(small));
+    assert.ok(host.readTransient(join(dir, "big")).equals(big));
+    assert.equal(host.readText(join(dir, "big")), big.toString("latin1"));
+    assert.equal(host.readText(join(dir, "small")), "small file\n");
+  });
+
+  it("reads /proc files longer than a page to the end (the kernel returns a page per read)", () => {
+    const maps = readFileSync("/proc/self/maps", "latin1");
+    const mine = host.readText(`/proc/${process.pid}/maps`);
+    // Both are of this process; allocations in between may add lines, so compare the stable prefix.
+    assert.ok(mine.length > 4096, `maps is only ${mine.length} bytes`);
+    assert.equal(mine.split("\n")[0], maps.split("\n")[0]);
+    assert.ok(mine.endsWith("\n"));
+  });
+
+  it("keeps bytes that are not UTF-8 in paths, both ways", () => {
+    const name = Buffer.from([0x66, 0xff, 0x0a, 0x67]).toString("latin1"); // "f\xff\ng"
+    writeFileSync(Buffer.from(join(dir, name), "latin1"), "x");
+    symlinkSync(Buffer.from(join(dir, name), "latin1"), join(dir, "link"));
+    assert.equal(host.readlink(join(dir, "link")), join(dir, name));
+    assert.equal(host.readText(join(dir, name)), "x");
+    assert.ok(host.readdir(dir).includes(name));
+  });
+
+  it("says null for a path that does not exist, and the inode as an exact decimal string", () => {
+    assert.equal(host.stat(join(dir, "missing")), null);
+    const st = host.stat(join(dir, "small"));
+    assert.match(st!.ino, /^[0-9]+$/);
+    assert.equal(st!.ino, statSync(join(dir, "small"), { bigint: true }).ino.toString());
+  });
+
+  it("reads below another root", () => {
+    writeFileSync(join(dir, "rooted"), "under root");
+    assert.equal(realHost(dir).readText("/rooted"), "under root");
+  });
+});
+
+describe("formatDev", () => {
+  it("prints major:minor the way /proc/PID/maps does", () => {
+    assert.equal(formatDev((8n << 8n) | 1n), "08:01");
+    assert.equal(formatDev((259n << 8n) | 2n), "103:02");
+    // minor above 255 goes into the high bits (new_encode_dev)
+    assert.equal(formatDev((0x12345n & 0xffn) | (8n << 8n) | ((0x12345n & ~0xffn) << 12n)), "08:12345");
+  });
+});
