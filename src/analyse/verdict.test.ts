@@ -62,12 +62,23 @@ describe("judge", () => {
       want: "replaced",
     },
     {
-      name: "a device mismatch with the same inode is live (btrfs subvolumes, overlayfs, OpenVZ)",
+      name: "a device mismatch with the same inode is live (btrfs subvolumes, overlayfs)",
       path: LIB,
       deleted: false,
       dev: "00:2d",
       inode: "1234",
       stats: { [LIB]: { dev: "00:31", ino: "1234", mode: 0o100644 } },
+      want: "live",
+    },
+    {
+      // Reported from an OpenVZ simfs container (needrestart issue #28): stat() gives the real inode
+      // on an anonymous device, maps the real device.
+      name: "OpenVZ simfs: maps fd:03, stat() 00:f3, same inode, is live",
+      path: "/bin/bash",
+      deleted: false,
+      dev: "fd:03",
+      inode: "20461424",
+      stats: { "/bin/bash": { dev: "00:f3", ino: "20461424", mode: 0o100755 } },
       want: "live",
     },
     {
