@@ -24,7 +24,7 @@ export interface HostInfo {
   kernelRelease: string;
   /** /bin, /sbin, /lib are symlinks into /usr: dpkg may list either spelling of a path. */
   usrMerged: boolean;
-  packageManager: "dpkg" | null;
+  packageManager: PackageManagerName | null;
 }
 
 export interface Scanner {
@@ -96,7 +96,7 @@ export type PathStat = { dev: string; ino: string; mode: number } | { error: str
 
 /** Package ownership of the paths analysis may report, read once from the package database. */
 export interface PackageIndex {
-  manager: "dpkg";
+  manager: PackageManagerName;
   /** path → owning package keys ("name" or "name:arch", as dpkg names its .list file). */
   owners: Record<ByteString, string[]>;
   packages: Record<string, PackageInfo>;
@@ -112,3 +112,5 @@ export interface PackageInfo {
   /** When that upgrade happened ("YYYY-MM-DD HH:MM:SS", local time, as dpkg.log writes it). */
   upgradedAt: string | null;
 }
+
+export type PackageManagerName = "dpkg" | "rpm" | "pacman" | "apk";
