@@ -22,7 +22,9 @@ import type { Host } from "../collect/host.js";
 import type { ByteString } from "../model/bytes.js";
 import type { PackageIndex } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
+import { apk } from "./apk.js";
 import { dpkg } from "./dpkg.js";
+import { pacman } from "./pacman.js";
 
 export interface PackageLookup {
   index: PackageIndex;
@@ -36,7 +38,7 @@ export interface PackageManager {
 }
 
 /** In the order detect() is tried: a host can carry a second manager's tools (dpkg on Fedora). */
-export const PACKAGE_MANAGERS: readonly PackageManager[] = [dpkg];
+export const PACKAGE_MANAGERS: readonly PackageManager[] = [dpkg, pacman, apk];
 
 export function detectPackageManager(host: Host): PackageManager | null {
   return PACKAGE_MANAGERS.find((pm) => pm.detect(host)) ?? null;

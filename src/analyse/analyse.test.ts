@@ -64,10 +64,10 @@ describe("ownerOf", () => {
   ];
   for (const [text, unit, userUnit] of cases) {
     it(`${JSON.stringify(text)} → ${unit}${userUnit ? `/${userUnit}` : ""}`, () => {
-      const o = ownerOf(text);
+      const o = ownerOf(100, text);
       assert.equal(o.unit, unit);
       assert.equal(o.userUnit, userUnit);
     });
   }
-  it("has no owner without a cgroup", () => assert.equal(ownerOf(null).unit, null));
+  it("has no owner without a cgroup", () => assert.equal(ownerOf(100, null).unit, null));
 });

@@ -5,11 +5,19 @@
  * host it is thousands of entries (every memfd and shared-memory segment).
  */
 import type { ByteString } from "../model/bytes.js";
+import type { Owner } from "../model/owner.js";
 import type { IgnoredHit, Report, StaleFile, StaleKind, StaleProcess } from "../model/report.js";
-import type { PackageInfo, PathStat, ProcessRecord, Snapshot } from "../model/snapshot.js";
+import {
+  HOST_VIEW,
+  type PackageInfo,
+  type PathStat,
+  type ProcessRecord,
+  type Snapshot,
+} from "../model/snapshot.js";
 import { parseCgroup, systemdCgroupPath } from "../procfs/cgroup.js";
 import { DELETED_SUFFIX } from "../procfs/maps.js";
 import { cgPathGetUnit, cgPathGetUserUnit } from "../procfs/unit.js";
+import { classifyOwner } from "./owner.js";
 import { DATA_FILE_RULE, DATA_MAPPING_RULE, type IgnoreRule, isCodeFile, matchPathRule } from "./rules.js";
 import { judge } from "./verdict.js";
 
@@ -23,12 +31,12 @@ export function analyse(snapshot: Snapshot, opts: AnalyseOptions = { ignored: tr
   const ignored: IgnoredHit[] = [];
   const packages: Record<string, PackageInfo> = {};
   const owners = snapshot.packages?.owners ?? {};
-  const units = new Map<string | null, Owner>();
+  const units = new Map<string, ProcessOwner>();
 
   for (const proc of snapshot.processes) {
     const found = findStaleFiles(proc, snapshot.views[proc.view], opts.ignored ? ignored : null);
     if (found.length === 0) continue;
-    const inHostView = proc.view === "host";
+    const inHostView = proc.view === HOST_VIEW;
     const files: StaleFile[] = found.map((f) => {
       // Files inside another mount namespace (a container) are not the host's packages.
       const key = inHostView ? (owners[f.path]?.[0] ?? null) : null;
@@ -99,20 +107,22 @@ export function findStaleFiles(
   return out;
 }
 
-interface Owner {
+interface ProcessOwner {
   cgroup: string | null;
   unit: string | null;
   userUnit: string | null;
+  owner: Owner;
 }
 
-const NO_OWNER: Owner = { cgroup: null, unit: null, userUnit: null };
-
 /** The unit that owns a process, from its /proc/PID/cgroup text. */
-export function ownerOf(cgroupText: string | null): Owner {
-  if (cgroupText === null) return NO_OWNER;
-  const cgroup = systemdCgroupPath(parseCgroup(cgroupText));
-  if (cgroup === null) return NO_OWNER;
-  return { cgroup, unit: cgPathGetUnit(cgroup), userUnit: cgPathGetUserUnit(cgroup) };
+export function ownerOf(pid: number, cgroupText: string | null): ProcessOwner {
+  const cgroup = cgroupText === null ? null : systemdCgroupPath(parseCgroup(cgroupText));
+  return {
+    cgroup,
+    unit: cgroup === null ? null : cgPathGetUnit(cgroup),
+    userUnit: cgroup === null ? null : cgPathGetUserUnit(cgroup),
+    owner: classifyOwner({ pid, cgroupPath: cgroup }),
+  };
 }
 
 // The same few paths (a library, /dev/zero, a memfd) come up in process after process.
@@ -131,15 +141,16 @@ function cachedPathRule(path: ByteString, kind: StaleKind): IgnoreRule | null {
 function describeProcess(
   proc: ProcessRecord,
   files: StaleFile[],
-  owners: Map<string | null, Owner>,
+  owners: Map<string, ProcessOwner>,
 ): StaleProcess {
   const d = proc.details;
   const text = d?.cgroup ?? null;
-  // The processes of one unit share the same cgroup text: work it out once.
-  let owner = owners.get(text);
+  // The processes of one unit share the same cgroup text: work it out once (PID 1 is its own case).
+  const key = `${proc.pid === 1 ? "1" : ""}:${text ?? ""}:${text === null ? "null" : ""}`;
+  let owner = owners.get(key);
   if (owner === undefined) {
-    owner = ownerOf(text);
-    owners.set(text, owner);
+    owner = ownerOf(proc.pid, text);
+    owners.set(key, owner);
   }
   return {
     pid: proc.pid,
@@ -148,6 +159,7 @@ function describeProcess(
     comm: d?.comm ?? null,
     exe: stripDeleted(proc.exe),
     ...owner,
+    inContainerImage: proc.view !== HOST_VIEW,
     files,
   };
 }

@@ -8,6 +8,7 @@ import { GENERATE_TARGETS, type GenerateTarget } from "./generate.js";
 export interface Options {
   json: boolean;
   explain: boolean;
+  verbose: boolean;
   exitCode: boolean;
   color: "auto" | "always" | "never";
   dumpSnapshot: string | null;
@@ -41,6 +42,13 @@ export const FLAGS: readonly FlagDef[] = [
     help: "Also list every deleted or replaced file that was not reported, with the rule that ignored it and why.",
     apply: (o) => {
       o.explain = true;
+    },
+  },
+  {
+    name: "verbose",
+    help: "Also list each process and its stale files (the file, the package, old → new version).",
+    apply: (o) => {
+      o.verbose = true;
     },
   },
   {
@@ -114,6 +122,7 @@ export function defaultOptions(): Options {
   return {
     json: false,
     explain: false,
+    verbose: false,
     exitCode: false,
     color: "auto",
     dumpSnapshot: null,

@@ -18,11 +18,12 @@ export function generate(target: GenerateTarget, version: string): string {
   }
 }
 
-/** roff text: a leading "." or "'" would start a request, and "\" an escape. */
+/** roff text: a leading "." or "'" would start a request, "\" an escape; troff reads ASCII only. */
 function roff(text: string): string {
   return text
     .replaceAll("\\", "\\e")
     .replaceAll("-", "\\-")
+    .replaceAll("→", "\\(->")
     .replace(/^([.'])/gm, "\\&$1");
 }
 

@@ -9,6 +9,7 @@ import { realHost } from "../collect/host.js";
 import { runScanWorker, WORKER_TAG, type WorkerJob } from "../collect/parallel.js";
 import { readSnapshot, SnapshotError, writeSnapshot } from "../collect/snapshot-file.js";
 import { EXIT, exitCodeFor } from "../decide/exit-code.js";
+import { plan } from "../decide/plan.js";
 import { renderHuman } from "../render/human.js";
 import { renderJson } from "../render/json.js";
 import { helpText, parseArgs, UsageError } from "./flags.js";
@@ -44,9 +45,17 @@ async function run(argv: readonly string[]): Promise<number> {
         });
   if (opts.dumpSnapshot !== null) writeSnapshot(opts.dumpSnapshot, snapshot);
   const report = analyse(snapshot, { ignored: opts.json || opts.explain });
-  if (opts.json) out(renderJson(report, VERSION));
-  else
-    out(renderHuman(report, { color: wantColor(opts.color), explain: opts.explain, unicode: utf8Locale() }));
+  const restart = plan(report);
+  if (opts.json) out(renderJson(report, restart, VERSION));
+  else {
+    const human = {
+      color: wantColor(opts.color),
+      explain: opts.explain,
+      verbose: opts.verbose,
+      unicode: utf8Locale(),
+    };
+    out(renderHuman(report, restart, human));
+  }
   return exitCodeFor(report, { exitCodeOnStale: opts.exitCode });
 }
 

@@ -6,11 +6,11 @@
 import { detectPackageManager, type PackageLookup } from "../adapters/packages.js";
 import { isCodeFile, matchPathRule } from "../analyse/rules.js";
 import type { ByteString } from "../model/bytes.js";
-import { SNAPSHOT_FORMAT, type Snapshot } from "../model/snapshot.js";
+import { HOST_VIEW, SNAPSHOT_FORMAT, type Snapshot } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
 import type { Host } from "./host.js";
 import { scanProcesses } from "./parallel.js";
-import { HOST_VIEW, maybeStale, type ProcessScan } from "./processes.js";
+import { maybeStale, type ProcessScan } from "./processes.js";
 
 export interface CollectOptions {
   /** The bundle, run as a worker thread for the pass over /proc; null for one thread. */

@@ -12,7 +12,14 @@
 import { fdReaderOf } from "../analyse/fd-readers.js";
 import { isCodeFile, matchPathRule } from "../analyse/rules.js";
 import type { ByteString } from "../model/bytes.js";
-import type { FileMapping, OpenFile, PathStat, ProcessDetails, ProcessRecord } from "../model/snapshot.js";
+import {
+  type FileMapping,
+  HOST_VIEW,
+  type OpenFile,
+  type PathStat,
+  type ProcessDetails,
+  type ProcessRecord,
+} from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
 import { DELETED_SUFFIX, parseMaps } from "../procfs/maps.js";
 import { parseStat } from "../procfs/stat.js";
@@ -34,7 +41,6 @@ export interface ScanOptions {
 }
 
 const GONE = new Set(["ENOENT", "ESRCH"]);
-export const HOST_VIEW = "host";
 
 /** The PIDs to scan, ascending, without our own. Null (with a warning) when /proc cannot be listed. */
 export function listPids(host: Host, selfPid: number, warnings: Warning[]): number[] | null {

@@ -1,5 +1,6 @@
 /** The Report: what analysis concluded from a Snapshot. Renderers turn it into text or JSON. */
 import type { ByteString } from "./bytes.js";
+import type { Owner } from "./owner.js";
 import type { HostInfo, PackageInfo } from "./snapshot.js";
 import type { Warning } from "./warning.js";
 
@@ -29,6 +30,10 @@ export interface StaleProcess {
   /** The unit inside a user manager, when the process belongs to one. */
   userUnit: string | null;
   cgroup: string | null;
+  /** What must be restarted (or who must log out) for this process to run new code. */
+  owner: Owner;
+  /** The process lives in another mount namespace (a container): its files are the image's. */
+  inContainerImage: boolean;
   files: StaleFile[];
 }
 

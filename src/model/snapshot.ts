@@ -7,6 +7,9 @@ import type { Warning } from "./warning.js";
 
 export const SNAPSHOT_FORMAT = "afterpatch-snapshot/1";
 
+/** ProcessRecord.view of the processes that share the scanner's mount namespace. */
+export const HOST_VIEW = "host";
+
 export interface Snapshot {
   format: typeof SNAPSHOT_FORMAT;
   collectedAt: string;

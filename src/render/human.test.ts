@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { plan } from "../decide/plan.js";
+import type { Owner } from "../model/owner.js";
 import type { Report, StaleProcess } from "../model/report.js";
-import { pidList, renderHuman, suggestion } from "./human.js";
+import { pidList, renderHuman as render, suggestion } from "./human.js";
+
+const renderHuman = (r: Report, o: Omit<Parameters<typeof render>[2], "verbose"> & { verbose?: boolean }) =>
+  render(r, plan(r), { verbose: false, ...o });
 
 function proc(pid: number, over: Partial<StaleProcess> = {}): StaleProcess {
   return {
@@ -13,6 +18,8 @@ function proc(pid: number, over: Partial<StaleProcess> = {}): StaleProcess {
     unit: "nginx.service",
     userUnit: null,
     cgroup: "/system.slice/nginx.service",
+    owner: { kind: "service", unit: "nginx.service" },
+    inContainerImage: false,
     files: [
       {
         path: "/usr/lib/x86_64-linux-gnu/libssl.so.3",
@@ -23,7 +30,17 @@ function proc(pid: number, over: Partial<StaleProcess> = {}): StaleProcess {
       },
     ],
     ...over,
+    ...(over.owner === undefined && over.unit !== undefined ? { owner: ownerFor(over) } : {}),
   };
+}
+
+/** The owner analysis would give for a unit (owner.ts decides; these tests are about rendering). */
+function ownerFor(over: Partial<StaleProcess>): Owner {
+  if (over.unit === null || over.unit === undefined) return { kind: "none" };
+  if (over.userUnit != null)
+    return { kind: "user-service", unit: over.unit, uid: 1000, userUnit: over.userUnit };
+  if (over.unit.startsWith("session-")) return { kind: "session", unit: over.unit, session: "3", uid: 1000 };
+  return { kind: "service", unit: over.unit };
 }
 
 function report(stale: StaleProcess[], over: Partial<Report> = {}): Report {
@@ -61,13 +78,36 @@ describe("renderHuman", () => {
     );
   });
 
-  it("names the file, the package and old → new version under each process", () => {
-    const out = renderHuman(report([proc(812)]), plain);
-    assert.match(out, /812 {2}\/usr\/sbin\/nginx \(nginx\) {2}nginx\.service/);
+  it("groups services under one combined restart command, with packages and versions", () => {
+    const out = renderHuman(
+      report([proc(812), proc(813), proc(900, { comm: "sshd", unit: "ssh.service" })]),
+      plain,
+    );
     assert.match(
       out,
-      /\/usr\/lib\/x86_64-linux-gnu\/libssl\.so\.3 {2}deleted {2}libssl3:amd64 3\.0\.15-1 → 3\.0\.16-1/,
+      /Services to restart:\n {2}nginx\.service {2}PIDs 812 813 \(nginx\) {2}libssl3:amd64 3\.0\.15-1 → 3\.0\.16-1\n/,
     );
+    assert.match(out, /\n {2}ssh\.service {2}PID 900 \(sshd\)/);
+    assert.match(out, /\n {2}→ systemctl restart nginx\.service ssh\.service\n/);
+  });
+
+  it("lists each process and its files only when verbose", () => {
+    const line =
+      /\/usr\/lib\/x86_64-linux-gnu\/libssl\.so\.3 {2}deleted {2}libssl3:amd64 3\.0\.15-1 → 3\.0\.16-1/;
+    assert.doesNotMatch(renderHuman(report([proc(812)]), plain), line);
+    const verbose = renderHuman(report([proc(812)]), { ...plain, verbose: true });
+    assert.match(verbose, /812 {2}\/usr\/sbin\/nginx \(nginx\)/);
+    assert.match(verbose, line);
+  });
+
+  it("groups forked children with no unit under their parent", () => {
+    const none = { unit: null, owner: { kind: "none" } as const, exe: "/opt/app/bin/app", comm: "app" };
+    const out = renderHuman(
+      report([proc(40, none), proc(41, { ...none, ppid: 40 }), proc(42, { ...none, ppid: 41 })]),
+      plain,
+    );
+    assert.match(out, /Processes with no unit[^\n]*\n {2}\/opt\/app\/bin\/app {2}PIDs 40 41 42 \(app\)/);
+    assert.match(out, /Suggestion: restart by hand: PID 40\./);
   });
 
   it("writes -> instead of → when the terminal is not UTF-8", () => {
@@ -89,7 +129,7 @@ describe("renderHuman", () => {
         warnings: [{ code: "vanished", pid: 5, message: "gone\x1b[0m" }],
         complete: false,
       }),
-      plain,
+      { ...plain, verbose: true },
     );
     for (const ch of out) {
       const c = ch.codePointAt(0)!;
@@ -117,10 +157,12 @@ describe("renderHuman", () => {
   });
 });
 
+const suggest = (stale: StaleProcess[]) => suggestion(plan(report(stale)));
+
 describe("suggestion", () => {
   it("restarts each service once, in one command", () => {
     assert.equal(
-      suggestion([
+      suggest([
         proc(5, { unit: "b.service" }),
         proc(6, { unit: "a.service" }),
         proc(7, { unit: "a.service" }),
@@ -129,16 +171,19 @@ describe("suggestion", () => {
     );
   });
   it("re-executes PID 1 rather than restarting it", () => {
-    assert.equal(suggestion([proc(1, { unit: "init.scope" })]), "systemctl daemon-reexec.");
+    assert.equal(
+      suggest([proc(1, { unit: "init.scope", owner: { kind: "pid1", unit: "init.scope" } })]),
+      "systemctl daemon-reexec.",
+    );
   });
   it("sends sessions and user units to a log out, and the rest to a restart by hand", () => {
     assert.equal(
-      suggestion([
+      suggest([
         proc(10, { unit: "session-3.scope" }),
         proc(11, { unit: "user@1000.service", userUnit: "app.service" }),
         proc(12, { unit: null }),
       ]),
-      "log out and in again, or restart within: session-3.scope user@1000.service; restart by hand: PID 12.",
+      "log out and in again, or restart within: session 3 of uid 1000; user unit app.service of uid 1000; restart by hand: PID 12.",
     );
   });
 });

@@ -1,8 +1,11 @@
 /**
- * Report → the text an administrator reads: the counts first, then each process with its
- * program, owner and stale files, then a one-line suggestion. Every byte that a process controls
- * goes through forTerminal(); colour is the caller's decision (TTY, NO_COLOR, --color).
+ * Report + Plan → the text an administrator reads: the counts first, then what to restart,
+ * grouped the way one acts (services with one combined command, PID 1, containers, VMs, apps,
+ * sessions and user units, processes with no unit), then a one-line suggestion. `verbose` adds
+ * each process and its stale files. Every byte a process controls goes through forTerminal();
+ * colour is the caller's decision (TTY, NO_COLOR, --color).
  */
+import type { Action, Plan, PlanGroup } from "../decide/plan.js";
 import type { IgnoredHit, Report, StaleFile, StaleProcess } from "../model/report.js";
 import type { PackageInfo } from "../model/snapshot.js";
 import { summarize } from "./summary.js";
@@ -11,12 +14,25 @@ import { forTerminal } from "./text.js";
 export interface HumanOptions {
   color: boolean;
   explain: boolean;
+  verbose: boolean;
   /** The terminal can show "→"; otherwise "->". */
   unicode: boolean;
 }
 
-export function renderHuman(report: Report, opts: HumanOptions): string {
+const SECTIONS: ReadonlyArray<[Action, string]> = [
+  ["restart-unit", "Services to restart:"],
+  ["reexec", "The service manager (PID 1):"],
+  ["restart-container", "Containers to restart:"],
+  ["restart-vm", "Virtual machines to restart:"],
+  ["refresh-app", "Applications to restart:"],
+  ["logout", "User sessions (log out and in again):"],
+  ["restart-user-unit", "User units:"],
+  ["restart-process", "Processes with no unit (restart them where they were started):"],
+];
+
+export function renderHuman(report: Report, plan: Plan, opts: HumanOptions): string {
   const c = palette(opts.color);
+  const arrow = opts.unicode ? "→" : "->";
   const lines: string[] = [];
   const s = summarize(report);
   const checked = `${report.processesScanned} ${plural(report.processesScanned, "process", "processes")} checked${
@@ -29,10 +45,22 @@ export function renderHuman(report: Report, opts: HumanOptions): string {
       `${c.bold(`${s.processes} ${plural(s.processes, "process runs", "processes run")} replaced code`)}: ` +
         `${s.programs} ${plural(s.programs, "program", "programs")}, ${s.packages} ${plural(s.packages, "package", "packages")} (${checked}).`,
     );
-    lines.push("");
-    for (const p of report.stale) lines.push(...processLines(p, report.packages, c, opts.unicode));
-    lines.push("");
-    lines.push(`${c.bold("Suggestion:")} ${suggestion(report.stale)}`);
+    const byPid = new Map(report.stale.map((p) => [p.pid, p]));
+    for (const [action, title] of SECTIONS) {
+      const groups = plan.groups.filter((g) => g.action === action);
+      if (groups.length === 0) continue;
+      lines.push("", c.bold(title));
+      for (const g of groups) {
+        lines.push(groupLine(g, byPid, report.packages, c, arrow));
+        if (action !== "restart-unit") lines.push(`      ${c.dim(adviceText(g, arrow))}`);
+        if (opts.verbose)
+          for (const pid of g.pids) lines.push(...processLines(byPid.get(pid)!, report.packages, c, arrow));
+      }
+      if (action === "restart-unit" && plan.restartServices !== null) {
+        lines.push(`  ${arrow} ${c.cyan(plan.restartServices.join(" "))}`);
+      }
+    }
+    lines.push("", `${c.bold("Suggestion:")} ${suggestion(plan)}`);
   }
   if (opts.explain) lines.push("", ...explainLines(report.ignored, c));
   if (report.warnings.length > 0) {
@@ -54,56 +82,71 @@ function palette(on: boolean) {
   return { bold: wrap("1"), red: wrap("31"), yellow: wrap("33"), cyan: wrap("36"), dim: wrap("2") };
 }
 
+/** "  nginx.service  PIDs 812 813 (nginx)  libssl3 3.0.15 → 3.0.16" */
+function groupLine(
+  g: PlanGroup,
+  byPid: ReadonlyMap<number, StaleProcess>,
+  packages: Record<string, PackageInfo>,
+  c: Palette,
+  arrow: string,
+): string {
+  const names = [...new Set(g.pids.map((pid) => byPid.get(pid)?.comm).filter((n): n is string => n != null))];
+  const who = `${pidList(g.pids)}${names.length > 0 ? ` (${names.map(forTerminal).join(", ")})` : ""}`;
+  const pkgs = g.packages.map((k) => packageText(k, packages, arrow)).join(", ");
+  return `  ${c.bold(forTerminal(g.label))}  ${who}${pkgs !== "" ? `  ${c.dim(pkgs)}` : ""}`;
+}
+
+function adviceText(g: PlanGroup, arrow: string): string {
+  const rebuild = g.rebuildImage ? "; the stale files are in the container's image: rebuild it" : "";
+  return g.command !== null
+    ? `${arrow} ${g.command.map(forTerminal).join(" ")}${rebuild}`
+    : `${g.advice}${rebuild}`;
+}
+
 function processLines(
   p: StaleProcess,
   packages: Record<string, PackageInfo>,
   c: Palette,
-  unicode: boolean,
+  arrow: string,
 ): string[] {
   const program = p.exe !== null ? forTerminal(p.exe) : "?";
   const name = p.comm !== null ? ` (${forTerminal(p.comm)})` : "";
-  const out = [`  ${c.bold(String(p.pid).padStart(7))}  ${program}${name}  ${c.cyan(owner(p))}`];
-  for (const f of p.files) out.push(`           ${fileLine(f, packages, c, unicode)}`);
+  const out = [`      ${String(p.pid).padStart(7)}  ${program}${name}`];
+  for (const f of p.files) out.push(`               ${fileLine(f, packages, c, arrow)}`);
   return out;
 }
 
-function owner(p: StaleProcess): string {
-  if (p.unit === null) return "no unit";
-  return p.userUnit === null ? p.unit : `${p.unit}/${p.userUnit}`;
-}
-
-function fileLine(f: StaleFile, packages: Record<string, PackageInfo>, c: Palette, unicode: boolean): string {
+function fileLine(f: StaleFile, packages: Record<string, PackageInfo>, c: Palette, arrow: string): string {
   const what = f.kind === "executable" ? "executable " : f.kind === "open-file" ? "open file " : "";
-  const pkg = f.package === null ? undefined : packages[f.package];
-  let origin = "no package";
-  if (pkg !== undefined) {
-    const arrow = unicode ? "→" : "->";
-    const versions =
-      pkg.previousVersion !== null && pkg.version !== null
-        ? `${pkg.previousVersion} ${arrow} ${pkg.version}`
-        : (pkg.version ?? "");
-    origin = `${pkg.name}${pkg.arch !== null ? `:${pkg.arch}` : ""} ${versions}`.trimEnd();
-  }
+  const origin = f.package === null ? "no package" : packageText(f.package, packages, arrow);
   return `${forTerminal(f.path)}  ${c.red(`${what}${f.reason}`)}  ${c.dim(origin)}`;
 }
 
-/** One line: which units to restart, and what has no unit to restart it by. */
-export function suggestion(stale: StaleProcess[]): string {
-  const restart = new Set<string>();
-  const sessions = new Set<string>();
-  const byHand: number[] = [];
-  for (const p of stale) {
-    if (p.pid === 1) restart.add("daemon-reexec");
-    else if (p.unit === null) byHand.push(p.pid);
-    else if (p.userUnit !== null || /^user@\d+\.service$/.test(p.unit) || p.unit.endsWith(".scope"))
-      sessions.add(p.unit);
-    else restart.add(p.unit);
-  }
+/** "libssl3:amd64 3.0.15-1 → 3.0.16-1", or the installed version alone when the log does not tell. */
+function packageText(key: string, packages: Record<string, PackageInfo>, arrow: string): string {
+  const pkg = packages[key];
+  if (pkg === undefined) return key;
+  const versions =
+    pkg.previousVersion !== null && pkg.version !== null
+      ? `${pkg.previousVersion} ${arrow} ${pkg.version}`
+      : (pkg.version ?? "");
+  return `${pkg.name}${pkg.arch !== null ? `:${pkg.arch}` : ""} ${versions}`.trimEnd();
+}
+
+/** One line: everything to do, in the order of the report. */
+export function suggestion(plan: Plan): string {
   const parts: string[] = [];
-  if (restart.delete("daemon-reexec")) parts.push("systemctl daemon-reexec");
-  if (restart.size > 0) parts.push(`systemctl restart ${[...restart].sort().join(" ")}`);
-  if (sessions.size > 0)
-    parts.push(`log out and in again, or restart within: ${[...sessions].sort().join(" ")}`);
+  if (plan.restartServices !== null) parts.push(plan.restartServices.join(" "));
+  const of = (action: Action) => plan.groups.filter((g) => g.action === action);
+  if (of("reexec").length > 0) parts.push("systemctl daemon-reexec");
+  for (const g of [...of("restart-container"), ...of("restart-vm"), ...of("refresh-app")]) {
+    parts.push(
+      g.command !== null ? g.command.map(forTerminal).join(" ") : `${g.advice} (${forTerminal(g.label)})`,
+    );
+  }
+  const logout = [...of("logout"), ...of("restart-user-unit")].map((g) => forTerminal(g.label));
+  if (logout.length > 0) parts.push(`log out and in again, or restart within: ${logout.join("; ")}`);
+  const byHand = of("restart-process").map((g) => g.pids[0]!);
   if (byHand.length > 0) parts.push(`restart by hand: ${pidList(byHand)}`);
   return `${parts.join("; ")}.`;
 }

@@ -2,14 +2,17 @@
  * Report → the documented JSON document (docs/json.md, format "afterpatch-report/1").
  * Field names here are the public contract: rename nothing without a new format version.
  */
+
+import type { Plan } from "../decide/plan.js";
 import type { ByteString } from "../model/bytes.js";
+import type { Owner } from "../model/owner.js";
 import type { Report } from "../model/report.js";
 import { summarize } from "./summary.js";
 import { decodeBytes } from "./text.js";
 
 export const REPORT_FORMAT = "afterpatch-report/1";
 
-export function renderJson(report: Report, version: string): string {
+export function renderJson(report: Report, plan: Plan, version: string): string {
   const doc = {
     format: REPORT_FORMAT,
     version,
@@ -36,6 +39,7 @@ export function renderJson(report: Report, version: string): string {
       unit: p.unit,
       user_unit: p.userUnit,
       ...bytesField("cgroup", p.cgroup),
+      owner: ownerJson(p.owner),
       files: p.files.map((f) => ({
         ...bytesField("path", f.path),
         kind: f.kind,
@@ -56,6 +60,19 @@ export function renderJson(report: Report, version: string): string {
         },
       ]),
     ),
+    restart: {
+      services: plan.restartServices,
+      groups: plan.groups.map((g) => ({
+        action: g.action,
+        owner: ownerJson(g.owner),
+        label: g.label,
+        command: g.command,
+        advice: g.advice,
+        pids: g.pids,
+        packages: g.packages,
+        rebuild_image: g.rebuildImage,
+      })),
+    },
     ignored: report.ignored.map((h) => ({
       pid: h.pid,
       ...bytesField("path", h.path),
@@ -65,6 +82,16 @@ export function renderJson(report: Report, version: string): string {
     })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** The owner in the JSON's snake_case; names from the cgroup are text (systemd escapes them). */
+function ownerJson(o: Owner): Record<string, unknown> {
+  switch (o.kind) {
+    case "user-service":
+      return { kind: o.kind, unit: o.unit, uid: o.uid, user_unit: o.userUnit };
+    default:
+      return { ...o };
+  }
 }
 
 /** `{name: text}`, plus `{name_base64: exact bytes}` when the bytes are not valid UTF-8. */

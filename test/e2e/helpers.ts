@@ -23,7 +23,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { cliPath, repoRoot } from "../helpers/paths.js";
+import { cliPath, labBase, repoRoot } from "../helpers/paths.js";
 
 export const isRoot = process.getuid?.() === 0;
 
@@ -59,6 +59,8 @@ export interface JsonProcess {
   unit: string | null;
   user_unit: string | null;
   cgroup: string | null;
+  /** Who owns the process (announced, not yet in every build): kind service|session|none|…. */
+  owner?: { kind: string; unit?: string | null };
   files: JsonFile[];
 }
 
@@ -307,8 +309,8 @@ export class Lab {
   private readonly cleanups: (() => void)[] = [];
 
   constructor() {
-    mkdirSync(join(repoRoot, "build"), { recursive: true });
-    this.dir = mkdtempSync(join(repoRoot, "build", "e2e-"));
+    mkdirSync(labBase, { recursive: true, mode: 0o755 });
+    this.dir = mkdtempSync(join(labBase, "e2e-"));
     chmodSync(this.dir, 0o755); // a non-root run must reach its own files here
     openLabs.add(this);
     if (!exitHookInstalled) {
