@@ -21,6 +21,7 @@ import {
 import { findOwners, type ListFile, likelyOwnerKeys, packageName } from "../pkgdb/dpkg-list.js";
 import { indexUpgrades, type LogUpgrade, lastUpgrade, type UpgradeIndex } from "../pkgdb/dpkg-log.js";
 import { findStatusEntries, hasFilesOnDisk, type StatusEntry } from "../pkgdb/dpkg-status.js";
+import { initScriptNames } from "../pkgdb/init-scripts.js";
 import type { PackageLookup, PackageManager } from "./packages.js";
 
 const ADMIN = "/var/lib/dpkg";
@@ -35,6 +36,17 @@ export const dpkg: PackageManager = {
   // dpkg registers itself: a status file without info/dpkg.list is another system's dpkg tools.
   detect: (host) => isFile(host, STATUS) && isFile(host, `${INFO}/dpkg.list`),
   lookup: lookupDpkg,
+  initScripts: (host, keys) => {
+    const out: Record<string, string[]> = {};
+    for (const key of keys) {
+      try {
+        out[key] = initScriptNames(host.readText(`${INFO}/${key}.list`).split("\n"));
+      } catch {
+        out[key] = []; // removed meanwhile: nothing to restart it by
+      }
+    }
+    return out;
+  },
 };
 
 function lookupDpkg(host: Host, paths: ByteString[], usrMerged: boolean): PackageLookup {

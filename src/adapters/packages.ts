@@ -1,5 +1,5 @@
 /**
- * The package-manager contract: one small file per manager (dpkg.ts; rpm, pacman and apk to come),
+ * The package-manager contract: one small file per manager (dpkg.ts; rpm, pacman and apk follow it),
  * chosen by detect(). A manager answers one question, once per run: which packages own these paths,
  * and what do we know about those packages.
  *
@@ -25,6 +25,7 @@ import type { Warning } from "../model/warning.js";
 import { apk } from "./apk.js";
 import { dpkg } from "./dpkg.js";
 import { pacman } from "./pacman.js";
+import { rpm } from "./rpm.js";
 
 export interface PackageLookup {
   index: PackageIndex;
@@ -35,10 +36,16 @@ export interface PackageManager {
   readonly name: PackageIndex["manager"];
   detect(host: Host): boolean;
   lookup(host: Host, paths: ByteString[], usrMerged: boolean): PackageLookup;
+  /**
+   * The init scripts (names under /etc/init.d) each of these packages ships. Asked only on hosts
+   * without systemd, for the packages of programs that no unit owns. Optional: a manager that
+   * cannot tell leaves such programs to be restarted by hand.
+   */
+  initScripts?(host: Host, keys: readonly string[]): Record<string, string[]>;
 }
 
 /** In the order detect() is tried: a host can carry a second manager's tools (dpkg on Fedora). */
-export const PACKAGE_MANAGERS: readonly PackageManager[] = [dpkg, pacman, apk];
+export const PACKAGE_MANAGERS: readonly PackageManager[] = [dpkg, rpm, pacman, apk];
 
 export function detectPackageManager(host: Host): PackageManager | null {
   return PACKAGE_MANAGERS.find((pm) => pm.detect(host)) ?? null;

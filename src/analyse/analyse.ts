@@ -14,6 +14,7 @@ import {
   type ProcessRecord,
   type Snapshot,
 } from "../model/snapshot.js";
+import { scriptForProgram } from "../pkgdb/init-scripts.js";
 import { parseCgroup, systemdCgroupPath } from "../procfs/cgroup.js";
 import { DELETED_SUFFIX } from "../procfs/maps.js";
 import { cgPathGetUnit, cgPathGetUserUnit } from "../procfs/unit.js";
@@ -44,7 +45,9 @@ export function analyse(snapshot: Snapshot, opts: AnalyseOptions = { ignored: tr
       if (key !== null && info !== undefined) packages[key] = info;
       return { ...f, package: key !== null && info !== undefined ? key : null };
     });
-    stale.push(describeProcess(proc, files, units));
+    const described = describeProcess(proc, files, units);
+    described.initScript = initScriptFor(described, snapshot);
+    stale.push(described);
   }
 
   return {
@@ -159,9 +162,25 @@ function describeProcess(
     comm: d?.comm ?? null,
     exe: stripDeleted(proc.exe),
     ...owner,
+    initScript: null,
     inContainerImage: proc.view !== HOST_VIEW,
     files,
   };
+}
+
+/** Without systemd, a process no unit owns is restarted by its package's init script, if one clearly applies. */
+function initScriptFor(p: StaleProcess, snapshot: Snapshot): string | null {
+  if ((snapshot.host.initSystem ?? "systemd") === "systemd" || p.owner.kind !== "none" || p.exe === null) {
+    return null;
+  }
+  const owners = snapshot.packages?.owners ?? {};
+  const key = owners[p.exe]?.[0];
+  const own = key === undefined ? null : scriptForProgram(p.exe, snapshot.packages?.initScripts?.[key] ?? []);
+  if (own !== null) return own;
+  // The script may come from a sibling package (nginx's is in nginx-common): take the one named
+  // like the program, if a package installed it (a local file there is nobody's word).
+  const name = p.exe.slice(p.exe.lastIndexOf("/") + 1);
+  return (owners[`/etc/init.d/${name}`]?.length ?? 0) > 0 ? name : null;
 }
 
 function stripDeleted(path: ByteString | null): ByteString | null {

@@ -8,6 +8,7 @@ import { isCodeFile, matchPathRule } from "../analyse/rules.js";
 import type { ByteString } from "../model/bytes.js";
 import { HOST_VIEW, SNAPSHOT_FORMAT, type Snapshot } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
+import { DELETED_SUFFIX } from "../procfs/maps.js";
 import type { Host } from "./host.js";
 import { scanProcesses } from "./parallel.js";
 import { maybeStale, type ProcessScan } from "./processes.js";
@@ -26,6 +27,10 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
   const isRoot = opts.uid === 0;
   const usrMerged = readlinkOk(host, "/lib") && readlinkOk(host, "/bin");
   const pm = detectPackageManager(host);
+  const initSystem = detectInitSystem(host);
+  // Without systemd, the programs themselves are looked up too: their packages' init scripts
+  // are how they are restarted.
+  const withPrograms = initSystem !== "systemd";
 
   // The package database is asked about this thread's finds while the worker finishes its share,
   // then only about what the worker found besides (usually nothing: the same libraries).
@@ -36,13 +41,21 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
     isRoot,
     everything: opts.everything,
     whileWaiting: (ours) => {
-      const paths = reportablePaths(ours);
+      const paths = reportablePaths(ours, withPrograms);
       if (pm !== null && paths.size > 0) early = pm.lookup(host, [...paths], usrMerged);
     },
   });
-  const rest = [...reportablePaths(scan)].filter((p) => early?.index.owners[p] === undefined);
+  const rest = [...reportablePaths(scan, withPrograms)].filter((p) => early?.index.owners[p] === undefined);
   const late = pm !== null && rest.length > 0 ? pm.lookup(host, rest, usrMerged) : null;
   const packages = mergeLookups(early, late);
+  if (withPrograms && packages !== null && pm?.initScripts !== undefined) {
+    const keys = new Set<string>();
+    for (const p of scan.processes) {
+      const exe = p.exe === null ? null : stripDeleted(p.exe);
+      for (const key of exe === null ? [] : (packages.index.owners[exe] ?? [])) keys.add(key);
+    }
+    if (keys.size > 0) packages.index.initScripts = pm.initScripts(host, [...keys]);
+  }
 
   const warnings: Warning[] = [];
   if (!isRoot) {
@@ -63,6 +76,7 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
       kernelRelease: readLine(host, "/proc/sys/kernel/osrelease"),
       usrMerged,
       packageManager: pm?.name ?? null,
+      initSystem,
     },
     scanner: { pid: opts.selfPid, uid: opts.uid, ownProcessesOnly: !isRoot },
     processes: scan.processes,
@@ -77,10 +91,17 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
  * the host's view that the kernel marks deleted or whose inode changed. A path no package owns costs
  * a read of every list file, so data files and memfds must not get that far.
  */
-function reportablePaths(scan: ProcessScan): Set<ByteString> {
+function reportablePaths(scan: ProcessScan, withPrograms: boolean): Set<ByteString> {
   const paths = new Set<ByteString>();
   for (const p of scan.processes) {
     if (p.details === null || p.view !== HOST_VIEW) continue;
+    const exe = withPrograms && p.exe !== null ? stripDeleted(p.exe) : null;
+    // The program, and the init script named like it (often shipped by a -common package); not
+    // for a memfd or /tmp program, which no package installs.
+    if (exe !== null && matchPathRule(exe, "executable") === null) {
+      paths.add(exe);
+      paths.add(`/etc/init.d/${exe.slice(exe.lastIndexOf("/") + 1)}`);
+    }
     for (const m of p.maps) if (m.exec && maybeStale(m, scan.views[HOST_VIEW])) paths.add(m.path);
     for (const f of p.fds) if (isCodeFile(f.path, f.mode)) paths.add(f.path);
   }
@@ -99,6 +120,24 @@ function mergeLookups(a: PackageLookup | null, b: PackageLookup | null): Package
     },
     warnings: [...a.warnings, ...b.warnings],
   };
+}
+
+/** systemd's own test (sd_booted): /run/systemd/system exists; OpenRC keeps /run/openrc. */
+function detectInitSystem(host: Host): "systemd" | "openrc" | "other" {
+  const isDir = (path: string) => {
+    try {
+      const st = host.stat(path);
+      return st !== null && (st.mode & 0o170000) === 0o040000;
+    } catch {
+      return false;
+    }
+  };
+  if (isDir("/run/systemd/system")) return "systemd";
+  return isDir("/run/openrc") ? "openrc" : "other";
+}
+
+function stripDeleted(path: ByteString): ByteString {
+  return path.endsWith(DELETED_SUFFIX) ? path.slice(0, -DELETED_SUFFIX.length) : path;
 }
 
 function readLine(host: Host, path: string): string {

@@ -3,6 +3,7 @@
  * tests point it at a captured fixture tree (like node_exporter's --path.procfs). Every path is a
  * byte string and is handed to the kernel as bytes, never re-encoded as UTF-8.
  */
+import { spawnSync } from "node:child_process";
 import {
   closeSync,
   fstatSync,
@@ -30,6 +31,11 @@ export interface Host {
   owner(path: ByteString): number;
   readBuffer(path: ByteString): Buffer;
   /**
+   * At most the first `bytes` bytes of a file (fewer when it is shorter), in a fresh Buffer: for
+   * kernel image headers, where the whole file (tens of MiB) is not needed. Throws like readBuffer.
+   */
+  readHead(path: ByteString, bytes: number): Buffer;
+  /**
    * Whole file as a view of one shared buffer that the next read*() call overwrites: for files
    * that are searched once and dropped (dpkg's hundreds of .list files), it allocates nothing.
    */
@@ -38,6 +44,65 @@ export interface Host {
   readdir(path: ByteString): string[];
   /** stat(), following links; null when nothing is there (ENOENT). dev is "major:minor" in hex, as in maps. */
   stat(path: ByteString): FileInfo | null;
+  /**
+   * Runs one of the fixed programs in RUNNABLE_PROGRAMS (see there) with `args` as separate argv
+   * elements: no shell, an empty environment, stdin closed, a timeout and bounded output. Throws for a
+   * program not on the list, or when it cannot be started at all (ENOENT, EACCES). `status` is null
+   * when the program was killed (timeout) or its output overflowed the bound; `error` then names why.
+   */
+  run(program: string, args: readonly string[], opts?: RunOptions): RunResult;
+}
+
+export interface RunOptions {
+  /** Default 30 s. */
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  status: number | null;
+  stdout: Buffer;
+  stderr: Buffer;
+  /** "ETIMEDOUT", "ENOBUFS", a signal name, …; null when the program exited by itself. */
+  error: string | null;
+}
+
+/**
+ * The only programs afterpatch ever starts to read the host, by absolute path. It runs as root over
+ * data other users control (process maps, file names), so nothing derived from a scanned process may
+ * choose what runs: the program is a constant from this list, never looked up in $PATH; arguments go
+ * to execve() one by one, never through a shell; the environment is empty, so no LD_PRELOAD, HOME
+ * (~/.rpmmacros) or locale of the caller reaches the child. Reading a file is always preferred: this
+ * exists for the rpm database, a binary format (sqlite, Berkeley DB, ndb) only rpm itself can read.
+ * This is the only place in src/ that spawns a process while collecting.
+ */
+export const RUNNABLE_PROGRAMS: readonly string[] = ["/usr/bin/rpm", "/bin/rpm"];
+
+const RUN_TIMEOUT_MS = 30_000;
+const RUN_MAX_BUFFER = 64 * 1024 * 1024;
+
+export function runProgram(program: string, args: readonly string[], opts: RunOptions = {}): RunResult {
+  if (!RUNNABLE_PROGRAMS.includes(program)) {
+    throw new Error(`refusing to run ${JSON.stringify(program)}: not an allowed program`);
+  }
+  const r = spawnSync(program, args, {
+    env: {},
+    shell: false,
+    cwd: "/",
+    timeout: opts.timeoutMs ?? RUN_TIMEOUT_MS,
+    killSignal: "SIGKILL",
+    maxBuffer: RUN_MAX_BUFFER,
+    stdio: ["ignore", "pipe", "pipe"],
+    windowsHide: true,
+  });
+  const stdout = r.stdout ?? Buffer.alloc(0);
+  const stderr = r.stderr ?? Buffer.alloc(0);
+  if (r.error !== undefined) {
+    const code = errorCode(r.error);
+    // Started but stopped by us (timeout, output bound): report; not started at all: throw.
+    if (code !== "ETIMEDOUT" && code !== "ENOBUFS") throw r.error;
+    return { status: null, stdout, stderr, error: code };
+  }
+  return { status: r.status, stdout, stderr, error: r.status === null ? (r.signal ?? "killed") : null };
 }
 
 export function realHost(root = "/"): Host {
@@ -56,14 +121,22 @@ export function realHost(root = "/"): Host {
     },
     owner: (path) => statSync(at(path)).uid,
     readBuffer: (path) => readFileSync(at(path)),
+    readHead: (path, bytes) => readHead(at(path), bytes),
     readlink: (path) => readlinkSync(at(path), { encoding: "buffer" }).toString("latin1"),
     readdir: (path) => readdirSync(at(path), { encoding: "latin1" }),
     stat: (path) => {
       // Most misses are ENOENT: answered without building an Error (that costs more than the stat).
       const s = statSync(at(path), { bigint: true, throwIfNoEntry: false });
       if (s === undefined) return null;
-      return { dev: formatDev(s.dev), ino: s.ino.toString(), mode: Number(s.mode) };
+      // Node's bigint stats are signed 64-bit: an inode with bit 63 set (overlayfs xino) would come
+      // back negative, where maps prints it unsigned.
+      return {
+        dev: formatDev(BigInt.asUintN(64, s.dev)),
+        ino: BigInt.asUintN(64, s.ino).toString(),
+        mode: Number(s.mode),
+      };
     },
+    run: runProgram,
   };
 }
 
@@ -94,6 +167,22 @@ function readWhole(path: Buffer): number {
       len += n;
     }
     return len;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readHead(path: Buffer, bytes: number): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(bytes);
+    let len = 0;
+    while (len < bytes) {
+      const n = readSync(fd, buf, len, bytes - len, null);
+      if (n === 0) break;
+      len += n;
+    }
+    return buf.subarray(0, len);
   } finally {
     closeSync(fd);
   }

@@ -17,6 +17,7 @@ function proc(pid: number, owner: Owner, over: Partial<StaleProcess> = {}): Stal
     userUnit: null,
     cgroup: null,
     owner,
+    initScript: null,
     inContainerImage: false,
     files: [
       { path: "/usr/lib/libz.so.1", kind: "mapping", reason: "deleted", inode: "7", package: "zlib1g:amd64" },
@@ -25,10 +26,10 @@ function proc(pid: number, owner: Owner, over: Partial<StaleProcess> = {}): Stal
   };
 }
 
-function report(stale: StaleProcess[]): Report {
+function report(stale: StaleProcess[], initSystem: "systemd" | "openrc" | "other" = "systemd"): Report {
   return {
     collectedAt: "",
-    host: { hostname: "", kernelRelease: "", usrMerged: true, packageManager: "dpkg" },
+    host: { hostname: "", kernelRelease: "", usrMerged: true, packageManager: "dpkg", initSystem },
     scannerUid: 0,
     ownProcessesOnly: false,
     processesScanned: stale.length,
@@ -133,5 +134,17 @@ describe("plan", () => {
         [80, 81],
       ],
     );
+  });
+
+  it("restarts a daemon with no unit through its package's init script where systemd does not run", () => {
+    const nginx = (pid: number, ppid: number) =>
+      proc(pid, { kind: "none" }, { ppid, exe: "/usr/sbin/nginx", comm: "nginx", initScript: "nginx" });
+    const p = plan(report([nginx(90, 1), nginx(91, 90), nginx(92, 90)], "other"));
+    assert.deepEqual(
+      p.groups.map((g) => [g.action, g.label, g.command, g.pids]),
+      [["restart-init-script", "/etc/init.d/nginx", ["service", "nginx", "restart"], [90, 91, 92]]],
+    );
+    const openrc = plan(report([nginx(90, 1)], "openrc"));
+    assert.deepEqual(openrc.groups[0]!.command, ["rc-service", "nginx", "restart"]);
   });
 });

@@ -2,7 +2,8 @@
  * Report → Plan: the stale processes grouped the way an administrator acts on them, each group
  * with what to do and, where one command does it safely, that command (as argv). Pure.
  *
- * Order: services (one combined `systemctl restart`), PID 1, containers, virtual machines, apps,
+ * Order: services (one combined `systemctl restart`; without systemd, the packages' init scripts),
+ * PID 1, containers, virtual machines, apps,
  * user sessions and user units, then processes with no unit (forked children under their parent).
  */
 import { ownerKey, ownerLabel } from "../analyse/owner.js";
@@ -11,6 +12,7 @@ import type { Report, StaleProcess } from "../model/report.js";
 
 export type Action =
   | "restart-unit"
+  | "restart-init-script"
   | "reexec"
   | "restart-container"
   | "restart-vm"
@@ -45,6 +47,7 @@ export interface Plan {
 
 const ORDER: readonly Action[] = [
   "restart-unit",
+  "restart-init-script",
   "reexec",
   "restart-container",
   "restart-vm",
@@ -61,7 +64,8 @@ export function plan(report: Report): Plan {
     const key = groupKey(p, byPid);
     let g = groups.get(key);
     if (g === undefined) {
-      g = { key, ...actionFor(p.owner, p), pids: [], packages: [], rebuildImage: false };
+      const action = p.initScript !== null ? initScriptAction(p.initScript, report) : actionFor(p.owner, p);
+      g = { key, ...action, pids: [], packages: [], rebuildImage: false };
       groups.set(key, g);
     }
     g.pids.push(p.pid);
@@ -95,6 +99,7 @@ export function plan(report: Report): Plan {
  * a daemon started by hand and its forked workers are restarted together, by restarting the parent.
  */
 function groupKey(p: StaleProcess, byPid: ReadonlyMap<number, StaleProcess>): string {
+  if (p.initScript !== null) return `init-script:${p.initScript}`;
   if (p.owner.kind !== "none" && !isScope(p.owner)) return ownerKey(p.owner);
   return `process:${rootOf(p, byPid)}`;
 }
@@ -110,6 +115,22 @@ function rootOf(p: StaleProcess, byPid: ReadonlyMap<number, StaleProcess>): numb
     chain.push(parent.pid);
     root = parent;
   }
+}
+
+/** Without systemd: the package's init script, through the init system's own tool. */
+function initScriptAction(
+  name: string,
+  report: Report,
+): Pick<PlanGroup, "owner" | "label" | "action" | "command" | "advice"> {
+  const command =
+    report.host.initSystem === "openrc" ? ["rc-service", name, "restart"] : ["service", name, "restart"];
+  return {
+    owner: { kind: "none" },
+    label: `/etc/init.d/${name}`,
+    action: "restart-init-script",
+    command,
+    advice: `restart it with its package's init script ${name}`,
+  };
 }
 
 function isScope(owner: Owner): boolean {

@@ -8,9 +8,21 @@ export type KernelStatus =
   /** The running kernel is the newest installed of its flavour. */
   | { status: "current"; running: string }
   /** Same release string, new build (e.g. a Debian ABI-compatible rebuild): only `uname -v` differs. */
-  | { status: "rebuild-pending"; running: string; runningBuild: string; installedBuild: string; image: string | null }
+  | {
+      status: "rebuild-pending";
+      running: string;
+      runningBuild: string;
+      installedBuild: string;
+      image: string | null;
+    }
   /** A newer version of the running flavour is installed. */
-  | { status: "upgrade-pending"; running: string; newest: string; image: string | null; package: string | null }
+  | {
+      status: "upgrade-pending";
+      running: string;
+      newest: string;
+      image: string | null;
+      package: string | null;
+    }
   /** Cannot tell, and says why (custom or Raspberry Pi kernel, livepatch, no image found…). */
   | { status: "unknown"; running: string; reason: string };
 

@@ -32,6 +32,11 @@ export interface StaleProcess {
   cgroup: string | null;
   /** What must be restarted (or who must log out) for this process to run new code. */
   owner: Owner;
+  /**
+   * On a host without systemd, for a process no unit owns: the init script (/etc/init.d/NAME) of
+   * the package that ships its program, when one clearly applies.
+   */
+  initScript: string | null;
   /** The process lives in another mount namespace (a container): its files are the image's. */
   inContainerImage: boolean;
   files: StaleFile[];

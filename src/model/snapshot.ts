@@ -28,6 +28,11 @@ export interface HostInfo {
   /** /bin, /sbin, /lib are symlinks into /usr: dpkg may list either spelling of a path. */
   usrMerged: boolean;
   packageManager: PackageManagerName | null;
+  /**
+   * The service manager: "systemd" (/run/systemd/system exists), "openrc" (/run/openrc), or
+   * "other" (sysvinit, runit…). Older snapshots lack it: read as "systemd".
+   */
+  initSystem?: "systemd" | "openrc" | "other";
 }
 
 export interface Scanner {
@@ -103,6 +108,8 @@ export interface PackageIndex {
   /** path → owning package keys ("name" or "name:arch", as dpkg names its .list file). */
   owners: Record<ByteString, string[]>;
   packages: Record<string, PackageInfo>;
+  /** On a host without systemd: the init scripts of the packages of programs no unit owns. */
+  initScripts?: Record<string, string[]>;
 }
 
 export interface PackageInfo {

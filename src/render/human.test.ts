@@ -19,6 +19,7 @@ function proc(pid: number, over: Partial<StaleProcess> = {}): StaleProcess {
     userUnit: null,
     cgroup: "/system.slice/nginx.service",
     owner: { kind: "service", unit: "nginx.service" },
+    initScript: null,
     inContainerImage: false,
     files: [
       {

@@ -21,6 +21,7 @@ export interface HumanOptions {
 
 const SECTIONS: ReadonlyArray<[Action, string]> = [
   ["restart-unit", "Services to restart:"],
+  ["restart-init-script", "Services to restart (init scripts):"],
   ["reexec", "The service manager (PID 1):"],
   ["restart-container", "Containers to restart:"],
   ["restart-vm", "Virtual machines to restart:"],
@@ -138,6 +139,7 @@ export function suggestion(plan: Plan): string {
   const parts: string[] = [];
   if (plan.restartServices !== null) parts.push(plan.restartServices.join(" "));
   const of = (action: Action) => plan.groups.filter((g) => g.action === action);
+  for (const g of of("restart-init-script")) parts.push(g.command!.join(" "));
   if (of("reexec").length > 0) parts.push("systemctl daemon-reexec");
   for (const g of [...of("restart-container"), ...of("restart-vm"), ...of("refresh-app")]) {
     parts.push(

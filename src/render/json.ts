@@ -21,6 +21,7 @@ export function renderJson(report: Report, plan: Plan, version: string): string 
       hostname: report.host.hostname,
       kernel_release: report.host.kernelRelease,
       package_manager: report.host.packageManager,
+      init_system: report.host.initSystem ?? "systemd",
     },
     scan: {
       complete: report.complete,
@@ -40,6 +41,7 @@ export function renderJson(report: Report, plan: Plan, version: string): string 
       user_unit: p.userUnit,
       ...bytesField("cgroup", p.cgroup),
       owner: ownerJson(p.owner),
+      init_script: p.initScript,
       files: p.files.map((f) => ({
         ...bytesField("path", f.path),
         kind: f.kind,

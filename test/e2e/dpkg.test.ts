@@ -219,4 +219,26 @@ describe("a real dpkg upgrade under a running Debian daemon", { skip }, () => {
     if (rep.scan.complete) assert.equal(r.status, 1);
     else assert.ok(r.status === 1 || r.status === 3, `status ${r.status}`);
   });
+
+  it("without systemd, restarts nginx through the init script its package ships (service nginx restart)", (t) => {
+    if (unavailable !== null) return t.skip(unavailable);
+    if (existsSync("/run/systemd/system"))
+      return t.skip("systemd runs here: units, not init scripts, restart daemons");
+    const doc = report as unknown as {
+      processes: Array<{ pid: number; init_script?: string | null }>;
+      restart: { groups: Array<{ action: string; command: string[] | null; pids: number[] }> };
+    };
+    for (const pid of [master, ...workers]) {
+      assert.equal(doc.processes.find((p) => p.pid === pid)?.init_script, "nginx", `init script of ${pid}`);
+    }
+    const group = doc.restart.groups.find((g) => g.pids.includes(master));
+    assert.ok(group, "nginx has a restart group");
+    assert.equal(group.action, "restart-init-script");
+    assert.deepEqual(group.command, ["service", "nginx", "restart"]);
+    assert.deepEqual(
+      [...group.pids].sort(),
+      [master, ...workers].sort(),
+      "the workers are restarted with their master",
+    );
+  });
 });

@@ -50,6 +50,10 @@ const daemons = [
 function whyNot(): string | false {
   if (process.platform !== "linux") return "Linux only";
   if (!isRoot) return "not root: namespaces, overlayfs and dpkg -i need root";
+  // The sandbox mounts fresh tmpfs on /tmp and /run, which would hide a checkout there.
+  if (/^\/(?:tmp|run|var\/run|dev\/shm)(?:\/|$)/.test(repoRoot)) {
+    return `the checkout is at ${repoRoot}: the sandbox mounts its own /tmp and /run over it`;
+  }
   for (const p of ["/usr/bin/dpkg", "/usr/bin/apt-get"]) if (!existsSync(p)) return `not Debian: no ${p}`;
   for (const p of ["/usr/bin/unshare", "/usr/bin/nsenter", "/usr/bin/script", "/usr/bin/setpriv"])
     if (!existsSync(p)) return `${p} is missing (util-linux)`;
