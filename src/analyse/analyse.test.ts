@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fixturePath } from "../../test/helpers/paths.js";
-import type { Snapshot } from "../model/snapshot.js";
+import type { KernelFacts } from "../model/kernel.js";
+import type { RebootFacts, Snapshot } from "../model/snapshot.js";
 import { analyse, ownerOf } from "./analyse.js";
 
 const snapshot = JSON.parse(
@@ -70,4 +71,96 @@ describe("ownerOf", () => {
     });
   }
   it("has no owner without a cgroup", () => assert.equal(ownerOf(100, null).unit, null));
+});
+
+describe("analyse, the reboot verdict", () => {
+  const build = "#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)";
+  const kernel = (images: KernelFacts["images"]): KernelFacts => ({
+    runningRelease: "6.1.0-27-amd64",
+    runningBuild: build,
+    images,
+    moduleReleases: images.map((i) => i.nameRelease!),
+    livepatches: [],
+    livepatchSupported: false,
+    deviceTreeModel: null,
+    packages: null,
+    notes: [],
+  });
+  const image = (release: string, b: string) => ({
+    path: `/boot/vmlinuz-${release}`,
+    source: "boot" as const,
+    nameRelease: release,
+    version: { release, build: b, format: "bzimage" as const },
+    error: null,
+  });
+  const facts = (over: Partial<RebootFacts> = {}): RebootFacts => ({
+    kernel: kernel([image("6.1.0-27-amd64", build)]),
+    microcode: { status: "not-applicable", reason: "a virtual machine" },
+    flags: [],
+    systemdVersion: 252,
+    container: null,
+    ...over,
+  });
+  const withReboot = (reboot: RebootFacts, pid1Libc = false): Snapshot => {
+    const copy = structuredClone(snapshot);
+    copy.warnings = [];
+    copy.reboot = reboot;
+    if (pid1Libc) {
+      copy.processes.push({
+        pid: 1,
+        view: "host",
+        exe: "/usr/lib/systemd/systemd",
+        maps: [
+          {
+            path: "/usr/lib/x86_64-linux-gnu/libc.so.6",
+            deleted: true,
+            dev: "fe:01",
+            inode: "9",
+            exec: true,
+          },
+        ],
+        fds: [],
+        details: { comm: "systemd", ppid: 0, uid: 0, startTime: "1", cgroup: "0::/init.scope\n" },
+      });
+    }
+    return copy;
+  };
+
+  it("needs nothing when the running kernel is the newest installed", () => {
+    assert.equal(analyse(withReboot(facts())).reboot?.verdict, "none");
+  });
+
+  it("needs a reboot when a newer kernel of the running flavour is installed (real Debian release names)", () => {
+    const r = analyse(
+      withReboot(facts({ kernel: kernel([image("6.1.0-27-amd64", build), image("6.1.0-28-amd64", build)]) })),
+    );
+    assert.equal(r.reboot?.verdict, "reboot");
+    assert.equal(r.reboot?.kernel.status, "upgrade-pending");
+  });
+
+  it("does not count a newer kernel of another flavour", () => {
+    const r = analyse(
+      withReboot(
+        facts({ kernel: kernel([image("6.1.0-27-amd64", build), image("6.1.0-28-rt-amd64", build)]) }),
+      ),
+    );
+    assert.equal(r.reboot?.verdict, "none");
+  });
+
+  it("never blames a container for its host's kernel", () => {
+    const r = analyse(
+      withReboot(facts({ container: "/.dockerenv", kernel: kernel([image("6.1.0-28-amd64", build)]) })),
+    );
+    assert.equal(r.reboot?.kernel.status, "unknown");
+    assert.notEqual(r.reboot?.verdict, "reboot");
+  });
+
+  it("asks for a soft reboot when PID 1 runs a replaced C library on systemd 254 or later, a reboot before", () => {
+    assert.equal(analyse(withReboot(facts({ systemdVersion: 256 }), true)).reboot?.verdict, "soft-reboot");
+    assert.equal(analyse(withReboot(facts({ systemdVersion: 252 }), true)).reboot?.verdict, "reboot");
+  });
+
+  it("has no verdict for an older snapshot that carries no reboot facts", () => {
+    assert.equal(analyse(snapshot).reboot, null);
+  });
 });

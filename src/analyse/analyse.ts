@@ -6,19 +6,23 @@
  */
 import type { ByteString } from "../model/bytes.js";
 import type { Owner } from "../model/owner.js";
+import type { KernelStatus, RebootVerdict } from "../model/reboot.js";
 import type { IgnoredHit, Report, StaleFile, StaleKind, StaleProcess } from "../model/report.js";
 import {
   HOST_VIEW,
   type PackageInfo,
   type PathStat,
   type ProcessRecord,
+  type RebootFacts,
   type Snapshot,
 } from "../model/snapshot.js";
 import { scriptForProgram } from "../pkgdb/init-scripts.js";
 import { parseCgroup, systemdCgroupPath } from "../procfs/cgroup.js";
 import { DELETED_SUFFIX } from "../procfs/maps.js";
 import { cgPathGetUnit, cgPathGetUserUnit } from "../procfs/unit.js";
+import { analyseKernel } from "./kernel.js";
 import { classifyOwner } from "./owner.js";
+import { decideReboot } from "./reboot.js";
 import { DATA_FILE_RULE, DATA_MAPPING_RULE, type IgnoreRule, isCodeFile, matchPathRule } from "./rules.js";
 import { judge } from "./verdict.js";
 
@@ -51,6 +55,7 @@ export function analyse(snapshot: Snapshot, opts: AnalyseOptions = { ignored: tr
   }
 
   return {
+    reboot: snapshot.reboot === undefined ? null : rebootVerdict(snapshot.reboot, stale),
     collectedAt: snapshot.collectedAt,
     host: snapshot.host,
     scannerUid: snapshot.scanner.uid,
@@ -166,6 +171,38 @@ function describeProcess(
     inContainerImage: proc.view !== HOST_VIEW,
     files,
   };
+}
+
+/** Core processes whose stale C library a re-exec or restart cannot fix one by one. */
+const CORE =
+  /^\/(?:usr\/)?(?:lib\/systemd\/(?:systemd|systemd-journald|systemd-logind)|bin\/dbus-(?:daemon|broker))$/;
+const DBUS = /^\/(?:usr\/)?bin\/dbus-(?:daemon|broker)$/;
+const LIBC = /^\/(?:.*\/)?(?:libc\.so\.6|libc-2\.[0-9]+\.so|ld-linux[^/]*\.so(?:\.[0-9]+)*)$/;
+
+function rebootVerdict(facts: RebootFacts, stale: readonly StaleProcess[]): RebootVerdict {
+  // In a container the running kernel is the host's: an image in the container proves nothing.
+  const kernel: KernelStatus =
+    facts.container !== null
+      ? {
+          status: "unknown",
+          running: facts.kernel.runningRelease ?? "",
+          reason: `in a container (${facts.container}): the kernel is the host's`,
+        }
+      : analyseKernel(facts.kernel);
+  return decideReboot({
+    kernel,
+    microcode: facts.microcode,
+    flags: facts.flags,
+    stale: {
+      pid1: stale.some((p) => p.pid === 1),
+      dbus: stale.some((p) => p.exe !== null && DBUS.test(p.exe)),
+      libc: stale.some(
+        (p) =>
+          (p.pid === 1 || (p.exe !== null && CORE.test(p.exe))) && p.files.some((f) => LIBC.test(f.path)),
+      ),
+    },
+    systemdVersion: facts.systemdVersion,
+  });
 }
 
 /** Without systemd, a process no unit owns is restarted by its package's init script, if one clearly applies. */

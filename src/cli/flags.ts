@@ -10,6 +10,7 @@ export interface Options {
   explain: boolean;
   verbose: boolean;
   exitCode: boolean;
+  rebootHint: boolean;
   color: "auto" | "always" | "never";
   dumpSnapshot: string | null;
   fromSnapshot: string | null;
@@ -56,6 +57,13 @@ export const FLAGS: readonly FlagDef[] = [
     help: "Exit with 1 when a process runs replaced code (for scripts and monitoring).",
     apply: (o) => {
       o.exitCode = true;
+    },
+  },
+  {
+    name: "reboot-hint",
+    help: "Only say whether the machine needs a reboot (kernel, microcode, core libraries, the distribution's flag): exit 1 if it does, 0 if not.",
+    apply: (o) => {
+      o.rebootHint = true;
     },
   },
   {
@@ -124,6 +132,7 @@ export function defaultOptions(): Options {
     explain: false,
     verbose: false,
     exitCode: false,
+    rebootHint: false,
     color: "auto",
     dumpSnapshot: null,
     fromSnapshot: null,
@@ -203,4 +212,5 @@ export const EXIT_CODE_ROWS: ReadonlyArray<readonly [number, string]> = [
   [2, "usage error: a bad option or a snapshot that cannot be read"],
   [3, "partial check: something could not be read (for example, not run as root)"],
   [4, "internal error"],
+  [1, "with --reboot-hint: the machine needs a reboot (or a soft reboot); 0 if it does not"],
 ];

@@ -10,7 +10,7 @@ import { runScanWorker, WORKER_TAG, type WorkerJob } from "../collect/parallel.j
 import { readSnapshot, SnapshotError, writeSnapshot } from "../collect/snapshot-file.js";
 import { EXIT, exitCodeFor } from "../decide/exit-code.js";
 import { plan } from "../decide/plan.js";
-import { renderHuman } from "../render/human.js";
+import { palette, rebootLine, renderHuman } from "../render/human.js";
 import { renderJson } from "../render/json.js";
 import { helpText, parseArgs, UsageError } from "./flags.js";
 import { generate } from "./generate.js";
@@ -45,6 +45,15 @@ async function run(argv: readonly string[]): Promise<number> {
         });
   if (opts.dumpSnapshot !== null) writeSnapshot(opts.dumpSnapshot, snapshot);
   const report = analyse(snapshot, { ignored: opts.json || opts.explain });
+  if (opts.rebootHint) {
+    // Like `dnf needs-restarting -r`: one line, and the answer in the exit code.
+    out(
+      `${report.reboot === null ? "Reboot: cannot tell." : rebootLine(report.reboot, palette(wantColor(opts.color)))}\n`,
+    );
+    return report.reboot?.verdict === "reboot" || report.reboot?.verdict === "soft-reboot"
+      ? EXIT.stale
+      : EXIT.ok;
+  }
   const restart = plan(report);
   if (opts.json) out(renderJson(report, restart, VERSION));
   else {

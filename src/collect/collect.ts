@@ -12,6 +12,7 @@ import { DELETED_SUFFIX } from "../procfs/maps.js";
 import type { Host } from "./host.js";
 import { scanProcesses } from "./parallel.js";
 import { maybeStale, type ProcessScan } from "./processes.js";
+import { collectRebootFacts } from "./reboot-facts.js";
 
 export interface CollectOptions {
   /** The bundle, run as a worker thread for the pass over /proc; null for one thread. */
@@ -57,6 +58,11 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
     if (keys.size > 0) packages.index.initScripts = pm.initScripts(host, [...keys]);
   }
 
+  const reboot = collectRebootFacts(
+    host,
+    pm === null ? undefined : (paths) => pm.lookup(host, paths, usrMerged).index,
+  );
+
   const warnings: Warning[] = [];
   if (!isRoot) {
     warnings.push({
@@ -82,6 +88,7 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
     processes: scan.processes,
     views: scan.views,
     packages: packages?.index ?? null,
+    reboot,
     warnings,
   };
 }

@@ -37,6 +37,7 @@ function report(stale: StaleProcess[], initSystem: "systemd" | "openrc" | "other
     warnings: [],
     stale,
     ignored: [],
+    reboot: null,
     packages: {},
   };
 }

@@ -1,6 +1,7 @@
 /** The Report: what analysis concluded from a Snapshot. Renderers turn it into text or JSON. */
 import type { ByteString } from "./bytes.js";
 import type { Owner } from "./owner.js";
+import type { RebootVerdict } from "./reboot.js";
 import type { HostInfo, PackageInfo } from "./snapshot.js";
 import type { Warning } from "./warning.js";
 
@@ -16,6 +17,8 @@ export interface Report {
   ignored: IgnoredHit[];
   /** Every package behind a stale file, keyed as in StaleFile.package. */
   packages: Record<string, PackageInfo>;
+  /** Whether the machine needs a reboot; null when the snapshot does not tell (older snapshots). */
+  reboot: RebootVerdict | null;
 }
 
 export interface StaleProcess {

@@ -3,6 +3,8 @@
  * `--dump-snapshot` writes it and `--from-snapshot` replays it, so analysis never needs the host.
  */
 import type { ByteString } from "./bytes.js";
+import type { KernelFacts } from "./kernel.js";
+import type { MicrocodeStatus, RebootFlag } from "./reboot.js";
 import type { Warning } from "./warning.js";
 
 export const SNAPSHOT_FORMAT = "afterpatch-snapshot/1";
@@ -19,7 +21,23 @@ export interface Snapshot {
   /** view key → path → what stat() saw at that path in that view (see ProcessRecord.view). */
   views: Record<string, Record<ByteString, PathStat>>;
   packages: PackageIndex | null;
+  /** What decides whether a reboot is needed; absent in older snapshots. */
+  reboot?: RebootFacts;
   warnings: Warning[];
+}
+
+export interface RebootFacts {
+  kernel: KernelFacts;
+  /**
+   * Judged while collecting: the firmware files it is judged from are megabytes of binary, not
+   * worth carrying in a snapshot (analyse/microcode.ts decides, from what collect read).
+   */
+  microcode: MicrocodeStatus;
+  flags: RebootFlag[];
+  /** The running systemd's version, from the library PID 1 maps; null when unknown or not systemd. */
+  systemdVersion: number | null;
+  /** Why this is a container ("/.dockerenv", …), or null: then the kernel is the host's business. */
+  container: string | null;
 }
 
 export interface HostInfo {

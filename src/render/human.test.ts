@@ -55,6 +55,7 @@ function report(stale: StaleProcess[], over: Partial<Report> = {}): Report {
     warnings: [],
     stale,
     ignored: [],
+    reboot: null,
     packages: {
       "libssl3:amd64": {
         name: "libssl3",

@@ -6,6 +6,7 @@
  * colour is the caller's decision (TTY, NO_COLOR, --color).
  */
 import type { Action, Plan, PlanGroup } from "../decide/plan.js";
+import type { RebootVerdict } from "../model/reboot.js";
 import type { IgnoredHit, Report, StaleFile, StaleProcess } from "../model/report.js";
 import type { PackageInfo } from "../model/snapshot.js";
 import { summarize } from "./summary.js";
@@ -63,6 +64,7 @@ export function renderHuman(report: Report, plan: Plan, opts: HumanOptions): str
     }
     lines.push("", `${c.bold("Suggestion:")} ${suggestion(plan)}`);
   }
+  if (report.reboot !== null) lines.push("", rebootLine(report.reboot, c));
   if (opts.explain) lines.push("", ...explainLines(report.ignored, c));
   if (report.warnings.length > 0) {
     lines.push(
@@ -76,9 +78,9 @@ export function renderHuman(report: Report, plan: Plan, opts: HumanOptions): str
   return `${lines.join("\n")}\n`;
 }
 
-type Palette = ReturnType<typeof palette>;
+export type Palette = ReturnType<typeof palette>;
 
-function palette(on: boolean) {
+export function palette(on: boolean) {
   const wrap = (code: string) => (t: string) => (on ? `\x1b[${code}m${t}\x1b[0m` : t);
   return { bold: wrap("1"), red: wrap("31"), yellow: wrap("33"), cyan: wrap("36"), dim: wrap("2") };
 }
@@ -132,6 +134,25 @@ function packageText(key: string, packages: Record<string, PackageInfo>, arrow: 
       ? `${pkg.previousVersion} ${arrow} ${pkg.version}`
       : (pkg.version ?? "");
   return `${pkg.name}${pkg.arch !== null ? `:${pkg.arch}` : ""} ${versions}`.trimEnd();
+}
+
+/** The reboot verdict in one line, with its reasons (from the machine, not from any process). */
+export function rebootLine(r: RebootVerdict, c: Palette = palette(false)): string {
+  const why = r.reasons.length > 0 ? `: ${r.reasons.join("; ")}` : "";
+  switch (r.verdict) {
+    case "reboot":
+      return `${c.bold(c.red("Reboot needed"))}${why}.`;
+    case "soft-reboot":
+      return `${c.bold(c.yellow("Soft reboot needed"))} (systemctl soft-reboot)${why}.`;
+    case "reexec":
+      return `${c.bold("Reboot: not needed")}; re-execute the service manager (systemctl daemon-reexec)${why}.`;
+    case "unknown":
+      return `${c.bold("Reboot: cannot tell")}${why}.`;
+    case "none":
+      return r.reasons.length > 0
+        ? `${c.bold("Reboot: not needed")}, as far as can be told${why}.`
+        : `${c.bold("Reboot: not needed")}.`;
+  }
 }
 
 /** One line: everything to do, in the order of the report. */

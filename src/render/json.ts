@@ -75,6 +75,7 @@ export function renderJson(report: Report, plan: Plan, version: string): string 
         rebuild_image: g.rebuildImage,
       })),
     },
+    reboot: report.reboot === null ? null : snakeKeys(report.reboot),
     ignored: report.ignored.map((h) => ({
       pid: h.pid,
       ...bytesField("path", h.path),
@@ -84,6 +85,15 @@ export function renderJson(report: Report, plan: Plan, version: string): string 
     })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** Plain data with camelCase keys (the reboot verdict) in the JSON's snake_case. */
+function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`), snakeKeys(v)]),
+  );
 }
 
 /** The owner in the JSON's snake_case; names from the cgroup are text (systemd escapes them). */

@@ -1,7 +1,7 @@
 // The CLI as a user runs it: the bundle, its exit codes, its errors, replay of a snapshot.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { cliPath, fixturePath, repoRoot } from "../helpers/paths.js";
@@ -60,6 +60,54 @@ for (const node of NODES) {
       const r = cli(node, ["--from-snapshot", join(work, "missing.json")]);
       assert.equal(r.status, 2);
       assert.match(r.stderr, /cannot read snapshot .*missing\.json: ENOENT/);
+    });
+
+    it("answers --reboot-hint through its exit code: 1 when a reboot is needed, 0 when not", () => {
+      const doc = JSON.parse(readFileSync(snapshot, "utf8"));
+      const kernel = {
+        runningRelease: "6.1.0-27-amd64",
+        runningBuild: "#1 SMP Debian 6.1.115-1",
+        images: [] as unknown[],
+        moduleReleases: [],
+        livepatches: [],
+        livepatchSupported: false,
+        deviceTreeModel: null,
+        packages: null,
+        notes: [],
+      };
+      const image = (release: string) => ({
+        path: `/boot/vmlinuz-${release}`,
+        source: "boot",
+        nameRelease: release,
+        version: { release, build: "#1 SMP Debian 6.1.115-1", format: "bzimage" },
+        error: null,
+      });
+      const write = (name: string, images: unknown[]) => {
+        const file = join(work, name);
+        doc.reboot = {
+          kernel: { ...kernel, images },
+          microcode: { status: "current", signature: "0x806ea", revision: "0xf4" },
+          flags: [],
+          systemdVersion: 252,
+          container: null,
+        };
+        writeFileSync(file, JSON.stringify(doc));
+        return file;
+      };
+      const pending = cli(node, [
+        "--reboot-hint",
+        "--from-snapshot",
+        write("pending.json", [image("6.1.0-27-amd64"), image("6.1.0-28-amd64")]),
+      ]);
+      assert.equal(pending.status, 1, pending.stderr);
+      assert.match(pending.stdout, /^Reboot needed: .*6\.1\.0-28-amd64/);
+      const current = cli(node, [
+        "--reboot-hint",
+        "--from-snapshot",
+        write("current.json", [image("6.1.0-27-amd64")]),
+      ]);
+      assert.equal(current.status, 0, current.stderr);
+      assert.match(current.stdout, /^Reboot: not needed/);
     });
 
     it("prints help that lists every option, exit 0", () => {
