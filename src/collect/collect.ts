@@ -12,7 +12,7 @@ import { DELETED_SUFFIX } from "../procfs/maps.js";
 import type { Host } from "./host.js";
 import { scanProcesses } from "./parallel.js";
 import { maybeStale, type ProcessScan } from "./processes.js";
-import { collectRebootFacts } from "./reboot-facts.js";
+import { gatherRebootFacts } from "./reboot-facts.js";
 
 export interface CollectOptions {
   /** The bundle, run as a worker thread for the pass over /proc; null for one thread. */
@@ -41,6 +41,7 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
     selfPid: opts.selfPid,
     isRoot,
     everything: opts.everything,
+    reboot: true,
     whileWaiting: (ours) => {
       const paths = reportablePaths(ours, withPrograms);
       if (pm !== null && paths.size > 0) early = pm.lookup(host, [...paths], usrMerged);
@@ -58,10 +59,8 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
     if (keys.size > 0) packages.index.initScripts = pm.initScripts(host, [...keys]);
   }
 
-  const reboot = collectRebootFacts(
-    host,
-    pm === null ? undefined : (paths) => pm.lookup(host, paths, usrMerged).index,
-  );
+  // Gathered by the scan's worker thread when there is one.
+  const reboot = scan.reboot ?? gatherRebootFacts(host);
 
   const warnings: Warning[] = [];
   if (!isRoot) {

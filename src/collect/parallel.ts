@@ -12,6 +12,7 @@ import { Worker } from "node:worker_threads";
 import type { Warning } from "../model/warning.js";
 import { type Host, realHost } from "./host.js";
 import { emptyScan, listPids, type ProcessScan, type ScanOptions, scanPids } from "./processes.js";
+import { gatherRebootFacts } from "./reboot-facts.js";
 
 /** Below this many processes a thread costs more to start than it saves. */
 const MIN_PIDS_FOR_WORKER = 400;
@@ -24,6 +25,8 @@ export interface WorkerJob {
   pids: number[];
   counter: SharedArrayBuffer;
   opts: ScanOptions;
+  /** Gather the reboot facts first: the shared counter gives the main thread more PIDs meanwhile. */
+  reboot: boolean;
 }
 
 export interface ParallelOptions extends ScanOptions {
@@ -32,6 +35,8 @@ export interface ParallelOptions extends ScanOptions {
    * needs a scan (the package lookup) can start there instead of after both.
    */
   whileWaiting?: (ours: ProcessScan) => void;
+  /** Also gather the reboot facts (ProcessScan.reboot), on the worker when there is one. */
+  reboot: boolean;
   /** The script a worker thread runs (the bundle itself); null to stay on one thread. */
   workerScript: string | null;
 }
@@ -42,12 +47,14 @@ export async function scanProcesses(host: Host, opts: ParallelOptions): Promise<
   const pids = listPids(host, opts.selfPid, warnings);
   if (pids === null) return { ...emptyScan(), warnings };
   const scanOpts: ScanOptions = { selfPid: opts.selfPid, isRoot: opts.isRoot, everything: opts.everything };
+  const alone = (): ProcessScan => {
+    let i = 0;
+    const scan = scanPids(host, pids, () => (i < pids.length ? i++ : -1), scanOpts);
+    return opts.reboot ? { ...scan, reboot: gatherRebootFacts(host) } : scan;
+  };
 
   const cores = typeof availableParallelism === "function" ? availableParallelism() : 1;
-  if (opts.workerScript === null || cores < 2 || pids.length < MIN_PIDS_FOR_WORKER) {
-    let i = 0;
-    return scanPids(host, pids, () => (i < pids.length ? i++ : -1), scanOpts);
-  }
+  if (opts.workerScript === null || cores < 2 || pids.length < MIN_PIDS_FOR_WORKER) return alone();
 
   const counter = new SharedArrayBuffer(4);
   const cursor = new Int32Array(counter);
@@ -55,7 +62,14 @@ export async function scanProcesses(host: Host, opts: ParallelOptions): Promise<
     const i = Atomics.add(cursor, 0, 1);
     return i < pids.length ? i : -1;
   };
-  const job: WorkerJob = { tag: WORKER_TAG, root: host.root, pids, counter, opts: scanOpts };
+  const job: WorkerJob = {
+    tag: WORKER_TAG,
+    root: host.root,
+    pids,
+    counter,
+    opts: scanOpts,
+    reboot: opts.reboot,
+  };
   const worker = new Worker(opts.workerScript, {
     workerData: job,
     env: {},
@@ -72,16 +86,13 @@ export async function scanProcesses(host: Host, opts: ParallelOptions): Promise<
   opts.whileWaiting?.(ours);
   const other = await theirs;
   void worker.terminate();
-  if (other === null) {
-    let i = 0;
-    return scanPids(host, pids, () => (i < pids.length ? i++ : -1), scanOpts);
-  }
-  return merge(ours, other);
+  return other === null ? alone() : merge(ours, other);
 }
 
 /**
- * The worker thread's side: scan until the counter runs out, post the result as JSON text (the
- * objects JSON.parse builds on the other side are faster to analyse than structured clones).
+ * The worker thread's side: the reboot facts first (if asked; meanwhile the main thread takes
+ * more PIDs from the counter), then PIDs until the counter runs out; the result is posted as JSON
+ * text (the objects JSON.parse builds on the other side are faster to analyse than clones).
  */
 export function runScanWorker(job: WorkerJob, post: (json: string) => void): void {
   const cursor = new Int32Array(job.counter);
@@ -89,7 +100,10 @@ export function runScanWorker(job: WorkerJob, post: (json: string) => void): voi
     const i = Atomics.add(cursor, 0, 1);
     return i < job.pids.length ? i : -1;
   };
-  post(JSON.stringify(scanPids(realHost(job.root), job.pids, next, job.opts)));
+  const host = realHost(job.root);
+  const reboot = job.reboot ? gatherRebootFacts(host) : undefined;
+  const scan = scanPids(host, job.pids, next, job.opts);
+  post(JSON.stringify(reboot === undefined ? scan : { ...scan, reboot }));
 }
 
 function merge(a: ProcessScan, b: ProcessScan): ProcessScan {
@@ -100,5 +114,6 @@ function merge(a: ProcessScan, b: ProcessScan): ProcessScan {
     views,
     warnings: [...a.warnings, ...b.warnings].sort((x, y) => (x.pid ?? 0) - (y.pid ?? 0)),
     denied: a.denied + b.denied,
+    ...((a.reboot ?? b.reboot) ? { reboot: (a.reboot ?? b.reboot)! } : {}),
   };
 }

@@ -19,6 +19,7 @@ import {
   type PathStat,
   type ProcessDetails,
   type ProcessRecord,
+  type RebootFacts,
 } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
 import { DELETED_SUFFIX, parseMaps } from "../procfs/maps.js";
@@ -31,6 +32,8 @@ export interface ProcessScan {
   warnings: Warning[];
   /** Processes whose maps we were not allowed to read (other users' when not root). */
   denied: number;
+  /** The reboot facts, when the scan was asked to gather them (see parallel.ts). */
+  reboot?: RebootFacts;
 }
 
 export interface ScanOptions {

@@ -3,6 +3,7 @@
  * processes: the microcode facts, the distribution's reboot flags and the systemd version. Only
  * files are read; a file that cannot be read makes its part unknown, never a crash.
  */
+import { detectPackageManager } from "../adapters/packages.js";
 import { firmwareCandidates, type MicrocodeFacts, microcodeStatus } from "../analyse/microcode.js";
 import type { RebootFlag } from "../model/reboot.js";
 import type { RebootFacts } from "../model/snapshot.js";
@@ -11,6 +12,25 @@ import { DEBIAN_FLAG, DEBIAN_PKGS, debianFlag, SUSE_FLAG, suseFlag } from "../sy
 import { systemdVersionFromMaps, systemdVersionFromName } from "../system/systemd-version.js";
 import { errorCode, type Host } from "./host.js";
 import { collectKernels, type PackageLookupFn } from "./kernels.js";
+
+/** collectRebootFacts with the host's own package manager for the kernel images' packages. */
+export function gatherRebootFacts(host: Host): RebootFacts {
+  const pm = detectPackageManager(host);
+  const usrMerged = isLink(host, "/lib") && isLink(host, "/bin");
+  return collectRebootFacts(
+    host,
+    pm === null ? undefined : (paths) => pm.lookup(host, paths, usrMerged).index,
+  );
+}
+
+function isLink(host: Host, path: string): boolean {
+  try {
+    host.readlink(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Files that mark a container: its kernel and microcode are the host's. */
 const CONTAINER_MARKS = ["/run/systemd/container", "/.dockerenv", "/run/.containerenv"];
