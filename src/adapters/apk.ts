@@ -4,7 +4,7 @@
  * Alpine (apk-tools 3) keeps the database at /usr/lib/apk/db/installed, /lib being a link to it.
  * Parsing lives in src/pkgdb/apk-db.ts.
  */
-import { errorCode, type Host } from "../collect/host.js";
+import { errorCode, type Host, isFile } from "../collect/host.js";
 import type { ByteString } from "../model/bytes.js";
 import type { PackageIndex } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
@@ -46,13 +46,4 @@ function lookupApk(host: Host, paths: ByteString[], usrMerged: boolean): Package
     };
   }
   return { index, warnings };
-}
-
-function isFile(host: Host, path: string): boolean {
-  try {
-    const st = host.stat(path);
-    return st !== null && (st.mode & 0o170000) === 0o100000;
-  } catch {
-    return false;
-  }
 }

@@ -7,7 +7,7 @@
  * we want the package whose file is on disk. Each file is read at most once per lookup; the parsing
  * lives in src/pkgdb/.
  */
-import { errorCode, type Host } from "../collect/host.js";
+import { errorCode, type Host, isFile } from "../collect/host.js";
 import type { ByteString } from "../model/bytes.js";
 import type { PackageIndex, PackageInfo } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
@@ -236,13 +236,4 @@ class LogReader {
 function pkgdbWarning(path: string, e: unknown): Warning {
   const detail = e instanceof Error && errorCode(e) === "EUNKNOWN" ? e.message : errorCode(e);
   return { code: "pkgdb", message: `cannot read the dpkg database: ${path}: ${detail}` };
-}
-
-function isFile(host: Host, path: string): boolean {
-  try {
-    const st = host.stat(path);
-    return st !== null && (st.mode & 0o170000) === 0o100000; // S_IFMT, S_IFREG
-  } catch {
-    return false;
-  }
 }

@@ -8,7 +8,7 @@
  * file one owner, so the search stops as soon as every path has one, with the packages the log shows
  * upgraded (the ones whose files go stale) searched first. Parsing lives in src/pkgdb/pacman-*.ts.
  */
-import { errorCode, type Host } from "../collect/host.js";
+import { errorCode, type Host, isFile } from "../collect/host.js";
 import type { ByteString } from "../model/bytes.js";
 import type { PackageIndex, PackageInfo } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
@@ -126,13 +126,4 @@ function readLog(host: Host): Map<string, PacmanLogEvent> {
 function pkgdbWarning(path: string, e: unknown): Warning {
   const detail = e instanceof Error && errorCode(e) === "EUNKNOWN" ? e.message : errorCode(e);
   return { code: "pkgdb", message: `cannot read the pacman database: ${path}: ${detail}` };
-}
-
-function isFile(host: Host, path: string): boolean {
-  try {
-    const st = host.stat(path);
-    return st !== null && (st.mode & 0o170000) === 0o100000;
-  } catch {
-    return false;
-  }
 }

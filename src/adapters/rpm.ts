@@ -8,7 +8,7 @@
  * queried paths vary, each its own argv element after "--". The parsing lives in src/pkgdb/rpm-*.ts.
  */
 import { isUtf8 } from "node:buffer";
-import { errorCode, type Host } from "../collect/host.js";
+import { errorCode, type Host, isFile } from "../collect/host.js";
 import type { ByteString } from "../model/bytes.js";
 import type { PackageIndex, PackageInfo } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
@@ -178,13 +178,4 @@ function readLogs(host: Host): RpmUpgradeIndex {
 
 function rpmWarning(detail: string): Warning {
   return { code: "pkgdb", message: `cannot read the rpm database: ${detail.trim().slice(0, 200)}` };
-}
-
-function isFile(host: Host, path: string): boolean {
-  try {
-    const st = host.stat(path);
-    return st !== null && (st.mode & 0o170000) === 0o100000;
-  } catch {
-    return false;
-  }
 }

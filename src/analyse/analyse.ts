@@ -18,7 +18,7 @@ import {
 } from "../model/snapshot.js";
 import { scriptForProgram } from "../pkgdb/init-scripts.js";
 import { parseCgroup, systemdCgroupPath } from "../procfs/cgroup.js";
-import { DELETED_SUFFIX } from "../procfs/maps.js";
+import { stripDeleted } from "../procfs/maps.js";
 import { cgPathGetUnit, cgPathGetUserUnit } from "../procfs/unit.js";
 import { analyseKernel } from "./kernel.js";
 import { classifyOwner } from "./owner.js";
@@ -79,7 +79,7 @@ export function findStaleFiles(
 ): Found[] {
   const out: Found[] = [];
   const seen = new Set<string>();
-  const exePath = stripDeleted(proc.exe);
+  const exePath = proc.exe === null ? null : stripDeleted(proc.exe);
 
   const consider = (
     path: ByteString,
@@ -165,7 +165,7 @@ function describeProcess(
     ppid: d?.ppid ?? null,
     uid: d?.uid ?? null,
     comm: d?.comm ?? null,
-    exe: stripDeleted(proc.exe),
+    exe: proc.exe === null ? null : stripDeleted(proc.exe),
     ...owner,
     initScript: null,
     inContainerImage: proc.view !== HOST_VIEW,
@@ -218,9 +218,4 @@ function initScriptFor(p: StaleProcess, snapshot: Snapshot): string | null {
   // like the program, if a package installed it (a local file there is nobody's word).
   const name = p.exe.slice(p.exe.lastIndexOf("/") + 1);
   return (owners[`/etc/init.d/${name}`]?.length ?? 0) > 0 ? name : null;
-}
-
-function stripDeleted(path: ByteString | null): ByteString | null {
-  if (path === null) return null;
-  return path.endsWith(DELETED_SUFFIX) ? path.slice(0, -DELETED_SUFFIX.length) : path;
 }

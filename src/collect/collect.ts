@@ -8,8 +8,8 @@ import { isCodeFile, matchPathRule } from "../analyse/rules.js";
 import type { ByteString } from "../model/bytes.js";
 import { HOST_VIEW, SNAPSHOT_FORMAT, type Snapshot } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
-import { DELETED_SUFFIX } from "../procfs/maps.js";
-import type { Host } from "./host.js";
+import { stripDeleted } from "../procfs/maps.js";
+import { type Host, isDir, isUsrMerged } from "./host.js";
 import { scanProcesses } from "./parallel.js";
 import { maybeStale, type ProcessScan } from "./processes.js";
 import { gatherRebootFacts } from "./reboot-facts.js";
@@ -26,7 +26,7 @@ export interface CollectOptions {
 
 export async function collect(host: Host, opts: CollectOptions): Promise<Snapshot> {
   const isRoot = opts.uid === 0;
-  const usrMerged = readlinkOk(host, "/lib") && readlinkOk(host, "/bin");
+  const usrMerged = isUsrMerged(host);
   const pm = detectPackageManager(host);
   const initSystem = detectInitSystem(host);
   // Without systemd, the programs themselves are looked up too: their packages' init scripts
@@ -130,20 +130,8 @@ function mergeLookups(a: PackageLookup | null, b: PackageLookup | null): Package
 
 /** systemd's own test (sd_booted): /run/systemd/system exists; OpenRC keeps /run/openrc. */
 function detectInitSystem(host: Host): "systemd" | "openrc" | "other" {
-  const isDir = (path: string) => {
-    try {
-      const st = host.stat(path);
-      return st !== null && (st.mode & 0o170000) === 0o040000;
-    } catch {
-      return false;
-    }
-  };
-  if (isDir("/run/systemd/system")) return "systemd";
-  return isDir("/run/openrc") ? "openrc" : "other";
-}
-
-function stripDeleted(path: ByteString): ByteString {
-  return path.endsWith(DELETED_SUFFIX) ? path.slice(0, -DELETED_SUFFIX.length) : path;
+  if (isDir(host, "/run/systemd/system")) return "systemd";
+  return isDir(host, "/run/openrc") ? "openrc" : "other";
 }
 
 function readLine(host: Host, path: string): string {
@@ -151,14 +139,5 @@ function readLine(host: Host, path: string): string {
     return host.readText(path).trim();
   } catch {
     return "";
-  }
-}
-
-function readlinkOk(host: Host, path: string): boolean {
-  try {
-    host.readlink(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -195,6 +195,38 @@ export function formatDev(dev: bigint): string {
   return `${major.toString(16).padStart(2, "0")}:${minor.toString(16).padStart(2, "0")}`;
 }
 
+/** A regular file (following links)? False for anything absent or unreadable. */
+export function isFile(host: Host, path: ByteString): boolean {
+  return fileType(host, path) === 0o100000;
+}
+
+/** A directory (following links)? False for anything absent or unreadable. */
+export function isDir(host: Host, path: ByteString): boolean {
+  return fileType(host, path) === 0o040000;
+}
+
+function fileType(host: Host, path: ByteString): number | null {
+  try {
+    const st = host.stat(path);
+    return st === null ? null : st.mode & 0o170000;
+  } catch {
+    return null;
+  }
+}
+
+/** /bin and /lib are links into /usr: a path may be spelled either way (by the kernel or a package). */
+export function isUsrMerged(host: Host): boolean {
+  const link = (path: string) => {
+    try {
+      host.readlink(path);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return link("/lib") && link("/bin");
+}
+
 /** The errno name of a failed host call, e.g. "ENOENT"; "EUNKNOWN" for anything without one. */
 export function errorCode(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;

@@ -22,7 +22,7 @@ import {
   type RebootFacts,
 } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
-import { DELETED_SUFFIX, parseMaps } from "../procfs/maps.js";
+import { DELETED_SUFFIX, parseMaps, stripDeleted } from "../procfs/maps.js";
 import { parseStat } from "../procfs/stat.js";
 import { errorCode, type Host } from "./host.js";
 
@@ -251,7 +251,7 @@ function readDetails(host: Host, pid: number, scan: ProcessScan): ProcessDetails
 /** Whether the executable read last is one of the files the map showed (true when not read). */
 function exeIsMapped(rec: ProcessRecord): boolean {
   if (rec.exe === null || rec.details === null) return true;
-  const path = rec.exe.endsWith(DELETED_SUFFIX) ? rec.exe.slice(0, -DELETED_SUFFIX.length) : rec.exe;
+  const path = stripDeleted(rec.exe);
   return rec.maps.some((m) => m.path === path);
 }
 

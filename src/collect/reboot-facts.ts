@@ -10,26 +10,17 @@ import type { RebootFacts } from "../model/snapshot.js";
 import { type CpuInfo, parseCpuinfo } from "../system/cpuinfo.js";
 import { DEBIAN_FLAG, DEBIAN_PKGS, debianFlag, SUSE_FLAG, suseFlag } from "../system/reboot-flags.js";
 import { systemdVersionFromMaps, systemdVersionFromName } from "../system/systemd-version.js";
-import { errorCode, type Host } from "./host.js";
+import { errorCode, type Host, isUsrMerged } from "./host.js";
 import { collectKernels, type PackageLookupFn } from "./kernels.js";
 
 /** collectRebootFacts with the host's own package manager for the kernel images' packages. */
 export function gatherRebootFacts(host: Host): RebootFacts {
   const pm = detectPackageManager(host);
-  const usrMerged = isLink(host, "/lib") && isLink(host, "/bin");
+  const usrMerged = isUsrMerged(host);
   return collectRebootFacts(
     host,
     pm === null ? undefined : (paths) => pm.lookup(host, paths, usrMerged).index,
   );
-}
-
-function isLink(host: Host, path: string): boolean {
-  try {
-    host.readlink(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Files that mark a container: its kernel and microcode are the host's. */

@@ -15,6 +15,11 @@ import type { FileMapping } from "../model/snapshot.js";
 
 export const DELETED_SUFFIX = " (deleted)";
 
+/** The path without the kernel's " (deleted)" mark (of an exe or fd link, or a maps name). */
+export function stripDeleted(path: ByteString): ByteString {
+  return path.endsWith(DELETED_SUFFIX) ? path.slice(0, -DELETED_SUFFIX.length) : path;
+}
+
 /** Parses maps text (read as latin1) into one entry per mapped file, merged by path and inode. */
 export function parseMaps(text: ByteString): FileMapping[] {
   const out: FileMapping[] = [];
