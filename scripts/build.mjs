@@ -11,8 +11,11 @@ await build({
   platform: "node",
   format: "cjs",
   target: "node18",
-  banner: { js: "#!/usr/bin/env node" },
-  define: { AFTERPATCH_VERSION: JSON.stringify(version) },
+  banner: {
+    js: '#!/usr/bin/env node\nconst __importMetaUrl = require("node:url").pathToFileURL(__filename).href;',
+  },
+  // src/lazy.ts resolves built-ins with createRequire(import.meta.url); CommonJS has __filename.
+  define: { AFTERPATCH_VERSION: JSON.stringify(version), "import.meta.url": "__importMetaUrl" },
   legalComments: "none",
   logLevel: "warning",
 });

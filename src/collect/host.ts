@@ -3,7 +3,6 @@
  * tests point it at a captured fixture tree (like node_exporter's --path.procfs). Every path is a
  * byte string and is handed to the kernel as bytes, never re-encoded as UTF-8.
  */
-import { spawnSync } from "node:child_process";
 import {
   closeSync,
   fstatSync,
@@ -14,6 +13,7 @@ import {
   readSync,
   statSync,
 } from "node:fs";
+import { lazy } from "../lazy.js";
 import type { ByteString } from "../model/bytes.js";
 
 export interface FileInfo {
@@ -84,7 +84,7 @@ export function runProgram(program: string, args: readonly string[], opts: RunOp
   if (!RUNNABLE_PROGRAMS.includes(program)) {
     throw new Error(`refusing to run ${JSON.stringify(program)}: not an allowed program`);
   }
-  const r = spawnSync(program, args, {
+  const r = childProcess().spawnSync(program, args, {
     env: {},
     shell: false,
     cwd: "/",
@@ -194,6 +194,8 @@ export function formatDev(dev: bigint): string {
   const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
   return `${major.toString(16).padStart(2, "0")}:${minor.toString(16).padStart(2, "0")}`;
 }
+
+const childProcess = lazy<typeof import("node:child_process")>("node:child_process");
 
 /** A regular file (following links)? False for anything absent or unreadable. */
 export function isFile(host: Host, path: ByteString): boolean {

@@ -7,12 +7,20 @@
  * The worker runs this same bundle (see cli/main.ts): no code is loaded from anywhere else.
  * If it fails, the scan is done again on this thread alone: a slow answer beats a wrong one.
  */
-import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { lazy } from "../lazy.js";
 import type { Warning } from "../model/warning.js";
 import { type Host, realHost } from "./host.js";
 import { emptyScan, listPids, type ProcessScan, type ScanOptions, scanPids } from "./processes.js";
 import { gatherRebootFacts } from "./reboot-facts.js";
+
+const os = lazy<typeof import("node:os")>("node:os");
+
+/** CPUs this process may use (availableParallelism is Node 18.14+; older 18s count them). */
+function cores(): number {
+  const { availableParallelism, cpus } = os();
+  return typeof availableParallelism === "function" ? availableParallelism() : cpus().length;
+}
 
 /** Below this many processes a thread costs more to start than it saves. */
 const MIN_PIDS_FOR_WORKER = 400;
@@ -53,8 +61,7 @@ export async function scanProcesses(host: Host, opts: ParallelOptions): Promise<
     return opts.reboot ? { ...scan, reboot: gatherRebootFacts(host) } : scan;
   };
 
-  const cores = typeof availableParallelism === "function" ? availableParallelism() : 1;
-  if (opts.workerScript === null || cores < 2 || pids.length < MIN_PIDS_FOR_WORKER) return alone();
+  if (opts.workerScript === null || pids.length < MIN_PIDS_FOR_WORKER || cores() < 2) return alone();
 
   const counter = new SharedArrayBuffer(4);
   const cursor = new Int32Array(counter);

@@ -17,7 +17,9 @@
  * `node:zlib` is allowed in this pure layer: it is a computation library (bytes in, bytes out) that
  * touches no host state and starts no program; it is not a decompressor run on a user's file.
  */
-import { gunzipSync } from "node:zlib";
+import { lazy } from "../lazy.js";
+
+const zlib = lazy<typeof import("node:zlib")>("node:zlib");
 
 export interface ImageVersion {
   /** `uname -r` of the kernel in the image, e.g. "6.1.0-27-amd64". */
@@ -136,7 +138,7 @@ function isGzip(buf: Buffer, at: number): boolean {
 function gunzipCapped(buf: Buffer, max: number): Buffer | null {
   try {
     // maxOutputLength makes zlib throw (ERR_BUFFER_TOO_LARGE) instead of growing past the cap.
-    return gunzipSync(buf, { maxOutputLength: max });
+    return zlib().gunzipSync(buf, { maxOutputLength: max });
   } catch {
     return null;
   }
