@@ -51,6 +51,8 @@ export interface ParallelOptions extends ScanOptions {
   reboot: boolean;
   /** The script a worker thread runs (the bundle itself); null to stay on one thread. */
   workerScript: string | null;
+  /** Start the worker from this many processes on (default MIN_PIDS_FOR_WORKER; tests force it). */
+  minPidsForWorker?: number;
 }
 
 /** The worker reads the same root through its own realHost(host.root). */
@@ -65,7 +67,8 @@ export async function scanProcesses(host: Host, opts: ParallelOptions): Promise<
     return opts.reboot ? { ...scan, reboot: gatherRebootFacts(host) } : scan;
   };
 
-  if (opts.workerScript === null || pids.length < MIN_PIDS_FOR_WORKER || cores() < 2) return alone();
+  const min = opts.minPidsForWorker ?? MIN_PIDS_FOR_WORKER;
+  if (opts.workerScript === null || pids.length < min || cores() < 2) return { ...alone(), threads: 1 };
 
   const counter = new SharedArrayBuffer(4);
   const cursor = new Int32Array(counter);
@@ -97,7 +100,7 @@ export async function scanProcesses(host: Host, opts: ParallelOptions): Promise<
   opts.whileWaiting?.(ours);
   const other = await theirs;
   void worker.terminate();
-  return other === null ? alone() : merge(ours, other);
+  return other === null ? { ...alone(), threads: 1 } : { ...merge(ours, other), threads: 2 };
 }
 
 /**

@@ -34,6 +34,8 @@ export interface ProcessScan {
   denied: number;
   /** The reboot facts, when the scan was asked to gather them (see parallel.ts). */
   reboot?: RebootFacts;
+  /** How many threads scanned (parallel.ts). */
+  threads?: number;
 }
 
 export interface ScanOptions {
