@@ -4,14 +4,14 @@
  */
 
 import { detectPackageManager, type PackageLookup } from "../adapters/packages.js";
-import { isCodeFile, matchPathRule } from "../analyse/rules.js";
+import { matchPathRule } from "../analyse/rules.js";
 import type { ByteString } from "../model/bytes.js";
 import { HOST_VIEW, SNAPSHOT_FORMAT, type Snapshot } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
 import { stripDeleted } from "../procfs/maps.js";
 import { type Host, isDir, isUsrMerged } from "./host.js";
 import { scanProcesses } from "./parallel.js";
-import { maybeStale, type ProcessScan } from "./processes.js";
+import { type ProcessScan, reportableFiles } from "./processes.js";
 import { gatherRebootFacts } from "./reboot-facts.js";
 
 export interface CollectOptions {
@@ -108,11 +108,8 @@ function reportablePaths(scan: ProcessScan, withPrograms: boolean): Set<ByteStri
       paths.add(exe);
       paths.add(`/etc/init.d/${exe.slice(exe.lastIndexOf("/") + 1)}`);
     }
-    for (const m of p.maps) if (m.exec && maybeStale(m, scan.views[HOST_VIEW])) paths.add(m.path);
-    for (const f of p.fds) if (isCodeFile(f.path, f.mode)) paths.add(f.path);
+    for (const path of reportableFiles(p, scan.views[HOST_VIEW])) paths.add(path);
   }
-  // No package installs memfds, /tmp or /run files: don't ask.
-  for (const path of paths) if (matchPathRule(path, "mapping") !== null) paths.delete(path);
   return paths;
 }
 

@@ -71,11 +71,7 @@ export async function scanProcesses(host: Host, opts: ParallelOptions): Promise<
   if (opts.workerScript === null || pids.length < min || cores() < 2) return { ...alone(), threads: 1 };
 
   const counter = new SharedArrayBuffer(4);
-  const cursor = new Int32Array(counter);
-  const next = () => {
-    const i = Atomics.add(cursor, 0, 1);
-    return i < pids.length ? i : -1;
-  };
+  const next = claimer(counter, pids.length);
   const job: WorkerJob = {
     tag: WORKER_TAG,
     root: host.root,
@@ -109,15 +105,20 @@ export async function scanProcesses(host: Host, opts: ParallelOptions): Promise<
  * text (the objects JSON.parse builds on the other side are faster to analyse than clones).
  */
 export function runScanWorker(job: WorkerJob, post: (json: string) => void): void {
-  const cursor = new Int32Array(job.counter);
-  const next = () => {
-    const i = Atomics.add(cursor, 0, 1);
-    return i < job.pids.length ? i : -1;
-  };
+  const next = claimer(job.counter, job.pids.length);
   const host = realHost(job.root);
   const reboot = job.reboot ? gatherRebootFacts(host) : undefined;
   const scan = scanPids(host, job.pids, next, job.opts);
   post(JSON.stringify(reboot === undefined ? scan : { ...scan, reboot }));
+}
+
+/** The next index into the PID list from the counter both threads share, -1 when none is left. */
+function claimer(counter: SharedArrayBuffer, length: number): () => number {
+  const cursor = new Int32Array(counter);
+  return () => {
+    const i = Atomics.add(cursor, 0, 1);
+    return i < length ? i : -1;
+  };
 }
 
 function merge(a: ProcessScan, b: ProcessScan): ProcessScan {

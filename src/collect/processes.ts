@@ -153,9 +153,7 @@ function readProcess(
   const fds = opts.everything || fdReaderOf(maps) !== null ? readDeletedFds(host, pid, stats, prefix) : [];
   // Details cost four more reads: only for processes with something analysis can report (code that
   // may be stale and that no ignore rule dismisses). A memfd or a deleted /tmp file only needs the PID.
-  const reportable =
-    maps.some((m) => m.exec && maybeStale(m, stats) && matchPathRule(m.path, "mapping") === null) ||
-    fds.some((f) => isCodeFile(f.path, f.mode) && matchPathRule(f.path, "open-file") === null);
+  const reportable = reportableFiles({ maps, fds }, stats).length > 0;
 
   let exe: ByteString | null = null;
   let details: ProcessDetails | null = null;
@@ -181,8 +179,27 @@ function statMappings(
   }
 }
 
+/**
+ * The files of a process that analysis could report: code that may be stale and that no ignore
+ * rule dismisses (a memfd or a deleted /tmp file never is). Decides which processes get details,
+ * and which paths the package database is asked about.
+ */
+export function reportableFiles(
+  rec: Pick<ProcessRecord, "maps" | "fds">,
+  stats: Record<ByteString, PathStat> | undefined,
+): ByteString[] {
+  const out: ByteString[] = [];
+  for (const m of rec.maps) {
+    if (m.exec && maybeStale(m, stats) && matchPathRule(m.path, "mapping") === null) out.push(m.path);
+  }
+  for (const f of rec.fds) {
+    if (isCodeFile(f.path, f.mode) && matchPathRule(f.path, "open-file") === null) out.push(f.path);
+  }
+  return out;
+}
+
 /** Marked deleted, or another inode at its path: worth a closer look (analyse/verdict.ts decides). */
-export function maybeStale(m: FileMapping, stats: Record<ByteString, PathStat> | undefined): boolean {
+function maybeStale(m: FileMapping, stats: Record<ByteString, PathStat> | undefined): boolean {
   if (m.deleted) return true;
   const st = stats?.[m.path];
   return st !== undefined && "ino" in st && st.ino !== m.inode;
