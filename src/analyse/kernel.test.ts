@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { InstalledImage, KernelFacts } from "../collect/kernels.js";
+import type { InstalledImage, KernelFacts } from "../model/kernel.js";
 import type { KernelStatus } from "../model/reboot.js";
 import { analyseKernel } from "./kernel.js";
 

@@ -16,10 +16,8 @@
 import type { ByteString } from "../model/bytes.js";
 import type { InstalledImage, KernelFacts, KernelPackage } from "../model/kernel.js";
 import type { PackageIndex } from "../model/snapshot.js";
-import { type ImageVersion, parseBzImage, parseKernelImage } from "../system/bzimage.js";
+import { parseBzImage, parseKernelImage } from "../system/bzimage.js";
 import { errorCode, type Host } from "./host.js";
-
-export type { InstalledImage, KernelFacts, KernelPackage } from "../model/kernel.js";
 
 export const HEAD_BYTES = 64 * 1024;
 /** Compressed (arm64) images are read whole, up to this. */
