@@ -62,6 +62,22 @@ describe("plan", () => {
     assert.deepEqual(p.groups[0]!.packages, ["zlib1g:amd64"]);
   });
 
+  it("orders groups of one action by label in byte order, the same in every locale", () => {
+    const p = plan(
+      report([
+        proc(20, { kind: "none" }, { exe: "/usr/sbin/b" }),
+        proc(21, { kind: "none" }, { exe: "/usr/sbin/a" }),
+        proc(22, { kind: "none" }, { exe: "/usr/sbin/B" }),
+        proc(23, { kind: "none" }, { exe: "/usr/sbin/\u00e9" }),
+      ]),
+    );
+    // A collation would put "a" before "B" and "é" beside "e"; bytes put upper case first, 0xE9 last.
+    assert.deepEqual(
+      p.groups.map((g) => g.label),
+      ["/usr/sbin/B", "/usr/sbin/a", "/usr/sbin/b", "/usr/sbin/\u00e9"],
+    );
+  });
+
   it("orders groups as an administrator acts and gives each kind its action", () => {
     const p = plan(
       report([

@@ -7,6 +7,7 @@
  * user sessions and user units, then processes with no unit (forked children under their parent).
  */
 import { ownerKey, ownerLabel } from "../analyse/owner.js";
+import { compareBytes } from "../model/bytes.js";
 import type { Owner } from "../model/owner.js";
 import type { Report, StaleProcess } from "../model/report.js";
 
@@ -74,7 +75,7 @@ export function plan(report: Report): Plan {
     if (p.owner.kind === "container" && p.files.length > 0 && p.inContainerImage) g.rebuildImage = true;
   }
   const sorted = [...groups.values()].sort(
-    (a, b) => ORDER.indexOf(a.action) - ORDER.indexOf(b.action) || a.label.localeCompare(b.label),
+    (a, b) => ORDER.indexOf(a.action) - ORDER.indexOf(b.action) || compareBytes(a.label, b.label),
   );
   for (const g of sorted) {
     g.packages.sort();

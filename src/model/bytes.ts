@@ -4,3 +4,11 @@
  * `latin1`. Nothing is lost, comparisons are exact, and only the renderers decode to text.
  */
 export type ByteString = string;
+
+/**
+ * Byte order (C locale), for sorting what the reports show: the same order on every machine, and
+ * far cheaper than localeCompare(), whose ICU collator cost ~8 ms for 500 processes.
+ */
+export function compareBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

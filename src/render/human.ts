@@ -6,6 +6,7 @@
  * colour is the caller's decision (TTY, NO_COLOR, --color).
  */
 import type { Action, Plan, PlanGroup } from "../decide/plan.js";
+import { compareBytes } from "../model/bytes.js";
 import type { RebootVerdict } from "../model/reboot.js";
 import type { IgnoredHit, Report, StaleFile, StaleProcess } from "../model/report.js";
 import type { PackageInfo } from "../model/snapshot.js";
@@ -190,7 +191,7 @@ function explainLines(ignored: IgnoredHit[], c: Palette): string[] {
     else pids.push(h.pid);
   }
   const out = [c.bold(`Ignored (${ignored.length}), by rule:`)];
-  for (const [name, rule] of [...byRule].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, rule] of [...byRule].sort(([a], [b]) => compareBytes(a, b))) {
     out.push(`  ${c.bold(name)}: ${rule.reason}`);
     for (const [key, pids] of rule.files) {
       const [kind, path] = key.split("\0", 2) as [string, string];
