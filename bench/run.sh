@@ -14,6 +14,9 @@
 #   BENCH_NEEDRESTART_MAX_N=1000 needrestart (minutes per run) is skipped above this N unless raised
 #   BENCH_WARMUP=2  BENCH_MIN_RUNS=(3 with needrestart, else 5)  BENCH_MAX_RUNS=30
 #   BENCH_DETACH=1               holders are reparented to PID 1 like daemons (0: children of the launcher)
+#   BENCH_PACKAGE=1              the library comes from a Debian package the bench installs (version 1),
+#                                upgrades with `dpkg -i` (version 2) and purges at the end; 0: the
+#                                library belongs to no package and is replaced by cp + mv
 #   BENCH_WORKDIR=/var/lib/afterpatch-bench   must not be under /tmp, /var/tmp, /run or /dev/shm
 #   BENCH_INSTALL=1              apt-get install missing tools (0: use what is installed)
 #   BENCH_BUILD=auto             npm run build when dist/ is missing or older than src/ (1: always, 0: never)
@@ -47,6 +50,9 @@ OUT=$BENCH_DIR/results/$STAMP
 AFTERPATCH=$REPO/dist/afterpatch.cjs
 NODE=$(command -v "${BENCH_NODE:-node}" || true) # the node afterpatch and the `node -e 0` floor run with
 LIB=libapbench.so.1
+PACKAGED=${BENCH_PACKAGE:-1}
+PKG=libapbench1 # ships $LIB when BENCH_PACKAGE=1; named by Debian policy after the soname
+PKG_MAINTAINER="afterpatch bench <bench@afterpatch.invalid>" # how the bench knows the package is its own
 SHM_FILE=/dev/shm/afterpatch-bench.$$
 TMP_FILE=/tmp/afterpatch-bench.$$
 LOG_FILE=/var/log/afterpatch-bench.$$.log
@@ -109,9 +115,20 @@ cleanup() {
   trap - EXIT INT TERM HUP
   if [ -n "$HF_PID" ]; then kill -TERM -- "-$HF_PID" 2>/dev/null || true; fi
   kill_holders
+  purge_package || true
   rm -f "$SHM_FILE" "$TMP_FILE" "$LOG_FILE"
   if [ -e "$WORK/.afterpatch-bench" ]; then rm -rf "$WORK"; fi
   exit "$rc"
+}
+# The bench's package, when installed, is purged; a package of that name that is not ours never is.
+purge_package() {
+  [ "$PACKAGED" = 1 ] || return 0
+  [ "$(dpkg-query -W -f '${db:Status-Status}' "$PKG" 2>/dev/null)" = installed ] || return 0
+  if [ "$(dpkg-query -W -f '${Maintainer}' "$PKG")" != "$PKG_MAINTAINER" ]; then
+    warn "a package named $PKG is installed and is not the bench's: left alone"
+    return 1
+  fi
+  dpkg --purge "$PKG" >/dev/null 2>&1 || warn "dpkg --purge $PKG failed"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -147,6 +164,10 @@ fi
 [ "$HOLD" = 1 ] || command -v hyperfine >/dev/null || fail "hyperfine is required"
 command -v gcc >/dev/null || fail "gcc is required"
 [ -n "$NODE" ] || fail "node is required (BENCH_NODE=${BENCH_NODE:-node} not found)"
+if [ "$PACKAGED" = 1 ]; then
+  command -v dpkg-deb >/dev/null || fail "BENCH_PACKAGE=1 needs dpkg (or run with BENCH_PACKAGE=0)"
+  purge_package || fail "remove the other $PKG package, or run with BENCH_PACKAGE=0"
+fi
 
 skipped() { [[ $SKIP == *" $1 "* ]]; }
 
@@ -182,10 +203,40 @@ say "compiling test programs into $WORK"
 CFLAGS=(-O2 -Wall -Wextra)
 gcc "${CFLAGS[@]}" -shared -fPIC -Wl,-soname,$LIB -DAPBENCH_VERSION=1 -o "$WORK/build/$LIB.v1" "$BENCH_DIR/src/libapbench.c"
 gcc "${CFLAGS[@]}" -shared -fPIC -Wl,-soname,$LIB -DAPBENCH_VERSION=2 -o "$WORK/build/$LIB.v2" "$BENCH_DIR/src/libapbench.c"
-cp "$WORK/build/$LIB.v1" "$WORK/lib/$LIB"
-gcc "${CFLAGS[@]}" -o "$WORK/bin/apbench-holder" "$BENCH_DIR/src/holder.c" "$WORK/lib/$LIB" -Wl,-rpath,"$WORK/lib"
+# Linked against the build copy; its soname makes the holder load $WORK/lib/$LIB at run time.
+gcc "${CFLAGS[@]}" -o "$WORK/bin/apbench-holder" "$BENCH_DIR/src/holder.c" "$WORK/build/$LIB.v1" -Wl,-rpath,"$WORK/lib"
 gcc "${CFLAGS[@]}" -o "$WORK/bin/apbench-launcher" "$BENCH_DIR/src/launcher.c"
 gcc "${CFLAGS[@]}" -o "$WORK/bin/apbench-maps-floor" "$BENCH_DIR/src/maps-floor.c"
+
+# BENCH_PACKAGE=1: versions 1 and 2 of the library as Debian packages, so that the stale library has
+# an owner, a version before and after, and a line in dpkg.log, as after a real upgrade.
+make_deb() { # VERSION
+  local v=$1 d="$WORK/build/deb-$1"
+  rm -rf "$d" && mkdir -p "$d/DEBIAN" "$d$WORK/lib"
+  cp "$WORK/build/$LIB.v$v" "$d$WORK/lib/$LIB"
+  printf '%s\n' "Package: $PKG" "Version: $v" "Architecture: $(dpkg --print-architecture)" \
+    "Maintainer: $PKG_MAINTAINER" "Section: misc" "Priority: optional" \
+    "Description: afterpatch benchmark library" " Installed, upgraded and purged by afterpatch's bench/run.sh." \
+    >"$d/DEBIAN/control"
+  dpkg-deb --root-owner-group -Zgzip -z1 --build "$d" "$WORK/build/$PKG-$v.deb" >/dev/null
+}
+if [ "$PACKAGED" = 1 ]; then
+  make_deb 1
+  make_deb 2
+fi
+# install_lib VERSION: version 1 before the stale holders start (a new inode each time), version 2
+# over it once they run: with `dpkg -i` (which writes PATH.dpkg-new and renames it over PATH) or,
+# with BENCH_PACKAGE=0, by doing just that by hand.
+install_lib() {
+  if [ "$PACKAGED" = 1 ]; then
+    dpkg -i "$WORK/build/$PKG-$1.deb" >"$OUT/dpkg-i.log" 2>&1 ||
+      fail "dpkg -i $PKG-$1.deb failed: $(tail -3 "$OUT/dpkg-i.log")"
+  else
+    cp "$WORK/build/$LIB.v$1" "$WORK/lib/$LIB.dpkg-new"
+    sync -f "$WORK/lib/$LIB.dpkg-new" 2>/dev/null || true
+    mv -f "$WORK/lib/$LIB.dpkg-new" "$WORK/lib/$LIB"
+  fi
+}
 
 # ---------------------------------------------------------------- machine description
 version_of() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo none; }
@@ -201,7 +252,7 @@ json_str() { node -e 'process.stdout.write(JSON.stringify(process.argv[1]))' "$1
     "$(json_str "$(version_of debian-goodies)")" "$(json_str "$(version_of lsof)")"
   printf '  "afterpatch_commit": %s,\n' "$(json_str "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)")"
   printf '  "afterpatch_bundle_sha256": %s,\n' "$(json_str "$AFTERPATCH_SHA")"
-  printf '  "detach": %s\n}\n' "$DETACH"
+  printf '  "detach": %s,\n  "packaged": %s\n}\n' "$DETACH" "$PACKAGED"
 } >"$OUT/machine.json"
 
 # ---------------------------------------------------------------- processes
@@ -231,15 +282,13 @@ start_processes() { # N
   fi
   rm -rf "$WORK/run" && mkdir -p "$WORK/run"
   # A fresh copy of the old library: a new inode, like a package installed earlier.
-  cp "$WORK/build/$LIB.v1" "$WORK/lib/$LIB.tmp" && mv -f "$WORK/lib/$LIB.tmp" "$WORK/lib/$LIB"
+  install_lib 1
   "$WORK/bin/apbench-launcher" "$half" "$WORK/bin/apbench-holder" "$WORK/run" \
     "$SHM_FILE" "$TMP_FILE" "$LOG_FILE" "$DETACH" &
   LAUNCHER=$!
   wait_for "$WORK/run/stale.ready" "starting $half stale holders"
-  # Replace the library exactly as dpkg does: write the new file beside it, then rename(2) it over.
-  cp "$WORK/build/$LIB.v2" "$WORK/lib/$LIB.dpkg-new"
-  sync -f "$WORK/lib/$LIB.dpkg-new" 2>/dev/null || true
-  mv -f "$WORK/lib/$LIB.dpkg-new" "$WORK/lib/$LIB"
+  # The upgrade: the new file is written beside the old one, then rename(2)d over it.
+  install_lib 2
   kill -USR1 "$LAUNCHER"
   wait_for "$WORK/run/fresh.ready" "starting $half fresh holders"
   sort "$WORK/run/stale.pids" >"$WORK/run/stale.sorted"

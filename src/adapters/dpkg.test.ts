@@ -172,6 +172,16 @@ describe("dpkg.lookup on a fixture root of real Debian 12 database files", () =>
     );
   });
 
+  test("stops at the list of the package named after a library's soname once it names the file", () => {
+    const { host, reads } = spyHost();
+    const r = dpkg.lookup(host, ["/usr/lib/x86_64-linux-gnu/libc.so.6"], true);
+    assert.deepEqual(r.index.owners, { "/usr/lib/x86_64-linux-gnu/libc.so.6": ["libc6:amd64"] });
+    assert.deepEqual(
+      reads.filter((p) => p.endsWith(".list")),
+      ["/var/lib/dpkg/info/libc6:amd64.list"],
+    );
+  });
+
   test("reads nothing when there is nothing to look up", () => {
     const { host, reads } = spyHost();
     assert.deepEqual(dpkg.lookup(host, [], true), {
@@ -336,6 +346,48 @@ function filePaths(host: Host): ByteString[] {
   }
   return [...lines].filter((l) => l.startsWith("/") && l !== "/." && !dirs.has(l)).sort();
 }
+
+describe("dpkg.lookup, where the likely owners are the packages dpkg.log upgraded", () => {
+  const root = fixturePath("dpkg", "scratch");
+  function lookup(path: ByteString) {
+    const base = realHost(root);
+    const lists: string[] = [];
+    const host: Host = {
+      ...base,
+      readTransient: (p) => {
+        lists.push(p.slice(p.lastIndexOf("/") + 1));
+        return base.readTransient(p);
+      },
+    };
+    return { owners: dpkg.lookup(host, [path], true).index.owners[path], lists };
+  }
+
+  test("reads the lists of upgraded packages in key order, and none after the owner's", () => {
+    const { owners, lists } = lookup("/usr/lib/i386-linux-gnu/libafp.so.2");
+    assert.deepEqual(owners, ["afp-lib:i386"]);
+    // In key order, up to the owner and its other architecture; not afp-tool, upgraded too but
+    // after them; never afp-conf, afp-gone or afp-unpacked, which were only ever installed.
+    assert.deepEqual(lists, [
+      "afp-cross2.list",
+      "afp-crossgrade.list",
+      "afp-data.list",
+      "afp-lib:amd64.list",
+      "afp-lib:i386.list",
+    ]);
+  });
+
+  test("still reads every architecture of the owner: Multi-Arch: same instances share files", () => {
+    const { owners, lists } = lookup("/usr/share/doc/afp-lib/README");
+    assert.deepEqual(owners, ["afp-lib:amd64", "afp-lib:i386"]);
+    assert.ok(lists.includes("afp-lib:amd64.list") && lists.includes("afp-lib:i386.list"));
+  });
+
+  test("searches every list for a diverted name, even once one names it", () => {
+    const { owners, lists } = lookup("/usr/bin/afp-helper");
+    assert.deepEqual(owners, ["afp-tool"]);
+    assert.equal(new Set(lists).size, 10);
+  });
+});
 
 describe("dpkg.lookup, searching likely owners first, against searching every list", () => {
   for (const [name, root] of [

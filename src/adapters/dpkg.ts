@@ -18,7 +18,7 @@ import {
   ownersOnDisk,
   parseDiversions,
 } from "../pkgdb/dpkg-diversions.js";
-import { findOwners, type ListFile, likelyOwnerKeys, packageName } from "../pkgdb/dpkg-list.js";
+import { likelyOwnerKeys, OwnerSearch, packageName } from "../pkgdb/dpkg-list.js";
 import { indexUpgrades, type LogUpgrade, lastUpgrade, type UpgradeIndex } from "../pkgdb/dpkg-log.js";
 import { findStatusEntries, hasFilesOnDisk, type StatusEntry } from "../pkgdb/dpkg-status.js";
 import { initScriptNames } from "../pkgdb/init-scripts.js";
@@ -109,13 +109,14 @@ function readDiversions(host: Host, usrMerged: boolean, warnings: Warning[]): Di
 /**
  * path → owner keys (sorted); null when the list files cannot be enumerated at all.
  *
- * Reading every .list file is most of a lookup's cost (~750 files, 7 MB on Debian 12), so the lists
- * of likely owners are searched first: packages the current dpkg.log upgraded (their files are the
- * ones that go stale) and packages named after the file. A path found there is settled, because dpkg
- * lets a file belong to one package only: it refuses a second package's copy unless Replaces (or
- * --force-overwrite) hands the file over, and then drops it from the old package's list. The
- * exceptions are handled: Multi-Arch: same instances sharing a file (every architecture of a likely
- * name is searched), diversions (diverted names are always searched everywhere) and directories (not
+ * Reading every .list file is most of a lookup's cost (~750 files, 7 MB on Debian 12), so likely
+ * owners are searched first, in two rounds: packages named after the file (libssl3 for
+ * libssl.so.3), then packages the current dpkg.log upgraded (their files are the ones that go
+ * stale). A path found in a round is settled, because dpkg lets a file belong to one package only:
+ * it refuses a second package's copy unless Replaces (or --force-overwrite) hands the file over, and
+ * then drops it from the old package's list. The exceptions are handled: Multi-Arch: same instances
+ * sharing a file (once every path is found, a round goes on with the other architectures of the
+ * owners only), diversions (diverted names are always searched everywhere) and directories (not
  * asked about). On a Debian 12 host with 763 packages, the only file two lists name is a diverted
  * one. A path not found among the likely owners is searched in all the other lists, so "no owner"
  * is always the answer of a full scan. One case stays open: two packages listing the /lib and
@@ -135,32 +136,42 @@ function readOwners(
     keys = host
       .readdir(INFO)
       .filter((name) => name.endsWith(".list"))
-      .map((name) => name.slice(0, -".list".length));
+      .map((name) => name.slice(0, -".list".length))
+      .sort(); // the same reads on every filesystem, whatever its directory order
   } catch (e) {
     warnings.push(pkgdbWarning(INFO, e));
     return null;
   }
   const names = [...new Set(paths.flatMap((p) => listedNamesFor(p, table)))];
+  const diverted = (name: ByteString) => table.from.has(name) || table.to.has(name);
+  const named = new Set(likelyOwnerKeys(keys, paths, []));
+  const upgraded = new Set(likelyOwnerKeys(keys, [], logs.current()?.byName.keys() ?? []));
+  const rounds = [
+    keys.filter((k) => named.has(k)),
+    keys.filter((k) => !named.has(k) && upgraded.has(k)),
+    keys.filter((k) => !named.has(k) && !upgraded.has(k)),
+  ];
+
+  const listed = new Map<ByteString, string[]>(names.map((n) => [n, []]));
   const unreadable: { key: string; error: unknown }[] = [];
-  function* lists(which: readonly string[]): Generator<ListFile> {
-    for (const key of which) {
+  let open = names;
+  for (const round of rounds) {
+    if (open.length === 0) break;
+    const search = new OwnerSearch(open, usrMerged);
+    const settles = !open.some(diverted);
+    for (const key of round) {
+      if (settles && search.allFound && !search.ownerNames.has(packageName(key))) continue;
       try {
-        // findOwners() searches each list once and keeps nothing of it: no copy needed.
-        yield { key, content: host.readTransient(`${INFO}/${key}.list`) };
+        // The search keeps nothing of the list: no copy needed.
+        search.add({ key, content: host.readTransient(`${INFO}/${key}.list`) });
       } catch (error) {
         // A package being removed by a concurrent dpkg run can lose its list between readdir and read.
         unreadable.push({ key, error });
       }
     }
+    for (const [name, found] of search.owners) listed.get(name)!.push(...found);
+    open = open.filter((n) => listed.get(n)!.length === 0 || diverted(n));
   }
-
-  const likely = new Set(likelyOwnerKeys(keys, paths, logs.current()?.byName.keys() ?? []));
-  const first = findOwners(lists(keys.filter((k) => likely.has(k))), names, usrMerged);
-  const open = names.filter((n) => first.get(n)!.length === 0 || table.from.has(n) || table.to.has(n));
-  const rest =
-    open.length === 0
-      ? new Map<ByteString, string[]>()
-      : findOwners(lists(keys.filter((k) => !likely.has(k))), open, usrMerged);
 
   if (unreadable.length > 0) {
     const some = unreadable.slice(0, 3).map((u) => `${u.key}.list`);
@@ -171,9 +182,8 @@ function readOwners(
       }: ${errorCode(unreadable[0]!.error)}); owners may be missing`,
     });
   }
-  const listed = (name: ByteString): string[] => [...(first.get(name) ?? []), ...(rest.get(name) ?? [])];
   const out = new Map<ByteString, string[]>();
-  for (const path of paths) out.set(path, ownersOnDisk(path, listed, table).sort());
+  for (const path of paths) out.set(path, ownersOnDisk(path, (name) => listed.get(name) ?? [], table).sort());
   return out;
 }
 

@@ -52,24 +52,51 @@ export function findOwners(
   paths: readonly ByteString[],
   usrMerged: boolean,
 ): Map<ByteString, string[]> {
-  const out = new Map<ByteString, string[]>();
-  const needles = new Map<ByteString, Needle>();
-  for (const path of paths) {
-    if (out.has(path)) continue;
-    out.set(path, []);
-    const needle = makeNeedle(path, usrMerged);
-    const same = needles.get(needle.id);
-    if (same === undefined) needles.set(needle.id, needle);
-    else same.paths.push(path);
+  const search = new OwnerSearch(paths, usrMerged);
+  for (const list of lists) search.add(list);
+  return search.owners;
+}
+
+/**
+ * findOwners() one list at a time, for a caller that decides from what is found so far whether the
+ * next list is worth reading (dpkg.ts stops once every path has its owner).
+ */
+export class OwnerSearch {
+  /** Path → keys of the lists that name it, so far; every path is a key. */
+  readonly owners = new Map<ByteString, string[]>();
+  /** Package names (without architecture) of the lists that named any path. */
+  readonly ownerNames = new Set<string>();
+  readonly #needles = new Map<string, Needle>();
+  #unfound: number;
+
+  constructor(paths: readonly ByteString[], usrMerged: boolean) {
+    for (const path of paths) {
+      if (this.owners.has(path)) continue;
+      this.owners.set(path, []);
+      const needle = makeNeedle(path, usrMerged);
+      const same = this.#needles.get(needle.id);
+      if (same === undefined) this.#needles.set(needle.id, needle);
+      else same.paths.push(path);
+    }
+    this.#unfound = this.#needles.size;
   }
-  if (needles.size === 0) return out;
-  for (const list of lists) {
-    for (const needle of needles.values()) {
+
+  /** Every path has at least one owner. */
+  get allFound(): boolean {
+    return this.#unfound === 0;
+  }
+
+  add(list: ListFile): void {
+    for (const needle of this.#needles.values()) {
       if (!containsLine(list.content, needle)) continue;
-      for (const path of needle.paths) out.get(path)!.push(list.key);
+      if (!needle.found) {
+        needle.found = true;
+        this.#unfound--;
+      }
+      this.ownerNames.add(packageName(list.key));
+      for (const path of needle.paths) this.owners.get(path)!.push(list.key);
     }
   }
-  return out;
 }
 
 /**
@@ -81,6 +108,7 @@ export function findOwners(
 interface Needle {
   id: string;
   paths: ByteString[];
+  found: boolean;
   body: Buffer;
   usrPrefix: boolean;
   anchor: Buffer;
@@ -97,6 +125,7 @@ function makeNeedle(path: ByteString, usrMerged: boolean): Needle {
   return {
     id: `${short === null ? "=" : "~"}${bodyText}`,
     paths: [path],
+    found: false,
     body,
     usrPrefix: short !== null,
     anchor: body.subarray(anchorAt, anchorAt + ANCHOR_LENGTH),
