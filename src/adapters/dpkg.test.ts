@@ -347,6 +347,35 @@ function filePaths(host: Host): ByteString[] {
   return [...lines].filter((l) => l.startsWith("/") && l !== "/." && !dirs.has(l)).sort();
 }
 
+describe("dpkg.initScripts on a fixture root of real Debian 12 database files", () => {
+  test("names a program's package and its init scripts, reading only the lists of packages that ship one", () => {
+    const { host, reads } = spyHost();
+    const got = dpkg.initScripts!(host, ["/usr/bin/pg_ctlcluster", "/usr/local/bin/mine", "/bin/bash"], true);
+    assert.deepEqual(got, {
+      owners: { "/usr/bin/pg_ctlcluster": ["postgresql-common"] },
+      scripts: { "postgresql-common": ["postgresql"] },
+    });
+    assert.deepEqual(
+      reads.filter((p) => p.endsWith(".list")),
+      ["/var/lib/dpkg/info/postgresql-common.list"],
+    );
+  });
+
+  test("names the package that ships the script named like a program it does not own", () => {
+    // As nginx-common ships /etc/init.d/nginx for the nginx binary of another package.
+    const got = dpkg.initScripts!(spyHost().host, ["/usr/lib/postgresql/15/bin/postgresql"], true);
+    assert.deepEqual(got, {
+      owners: { "/etc/init.d/postgresql": ["postgresql-common"] },
+      scripts: { "postgresql-common": ["postgresql"] },
+    });
+  });
+
+  test("answers nothing, without a warning of its own, when the status file cannot be read", () => {
+    const { host } = spyHost({ missing: ["/var/lib/dpkg/status"] });
+    assert.deepEqual(dpkg.initScripts!(host, ["/usr/bin/pg_ctlcluster"], true), { owners: {}, scripts: {} });
+  });
+});
+
 describe("dpkg.lookup, where the likely owners are the packages dpkg.log upgraded", () => {
   const root = fixturePath("dpkg", "scratch");
   function lookup(path: ByteString) {

@@ -20,9 +20,13 @@ import {
 } from "../pkgdb/dpkg-diversions.js";
 import { likelyOwnerKeys, OwnerSearch, packageName } from "../pkgdb/dpkg-list.js";
 import { indexUpgrades, type LogUpgrade, lastUpgrade, type UpgradeIndex } from "../pkgdb/dpkg-log.js";
-import { findStatusEntries, hasFilesOnDisk, type StatusEntry } from "../pkgdb/dpkg-status.js";
-import { initScriptNames } from "../pkgdb/init-scripts.js";
-import type { PackageLookup, PackageManager } from "./packages.js";
+import {
+  findStatusEntries,
+  hasFilesOnDisk,
+  initScriptPackages,
+  type StatusEntry,
+} from "../pkgdb/dpkg-status.js";
+import type { InitScriptLookup, PackageLookup, PackageManager } from "./packages.js";
 
 const ADMIN = "/var/lib/dpkg";
 const STATUS = `${ADMIN}/status`;
@@ -36,17 +40,7 @@ export const dpkg: PackageManager = {
   // dpkg registers itself: a status file without info/dpkg.list is another system's dpkg tools.
   detect: (host) => isFile(host, STATUS) && isFile(host, `${INFO}/dpkg.list`),
   lookup: lookupDpkg,
-  initScripts: (host, keys) => {
-    const out: Record<string, string[]> = {};
-    for (const key of keys) {
-      try {
-        out[key] = initScriptNames(host.readText(`${INFO}/${key}.list`).split("\n"));
-      } catch {
-        out[key] = []; // removed meanwhile: nothing to restart it by
-      }
-    }
-    return out;
-  },
+  initScripts: initScriptsDpkg,
 };
 
 function lookupDpkg(host: Host, paths: ByteString[], usrMerged: boolean): PackageLookup {
@@ -78,6 +72,40 @@ function lookupDpkg(host: Host, paths: ByteString[], usrMerged: boolean): Packag
     );
   }
   return { index, warnings };
+}
+
+/**
+ * Only packages that ship an init script can restart a program through one, and dpkg's status names
+ * them (initScriptPackages): a program is searched for in their few lists, never in every list as an
+ * owner lookup would (a program of no package, in /usr/local or /opt, is common).
+ */
+function initScriptsDpkg(host: Host, programs: readonly ByteString[], usrMerged: boolean): InitScriptLookup {
+  const out: InitScriptLookup = { owners: {}, scripts: {} };
+  let withScripts: Map<string, string[]>;
+  try {
+    withScripts = initScriptPackages(host.readText(STATUS));
+  } catch {
+    return out; // the lookup already warned about an unreadable status file
+  }
+  const search = new OwnerSearch(programs, usrMerged);
+  for (const key of [...withScripts.keys()].sort()) {
+    try {
+      search.add({ key, content: host.readTransient(`${INFO}/${key}.list`) });
+    } catch {
+      // removed meanwhile: it restarts nothing now
+    }
+  }
+  const name = (key: string) => {
+    out.scripts[key] = withScripts.get(key)!;
+    return key;
+  };
+  for (const [program, keys] of search.owners) {
+    if (keys.length > 0) out.owners[program] = keys.sort().map(name);
+    const base = program.slice(program.lastIndexOf("/") + 1);
+    const shippers = [...withScripts].filter(([, names]) => names.includes(base)).map(([key]) => key);
+    if (shippers.length > 0) out.owners[`/etc/init.d/${base}`] = shippers.sort().map(name);
+  }
+  return out;
 }
 
 function packageInfo(

@@ -37,11 +37,22 @@ export interface PackageManager {
   detect(host: Host): boolean;
   lookup(host: Host, paths: ByteString[], usrMerged: boolean): PackageLookup;
   /**
-   * The init scripts (names under /etc/init.d) each of these packages ships. Asked only on hosts
-   * without systemd, for the packages of programs that no unit owns. Optional: a manager that
-   * cannot tell leaves such programs to be restarted by hand.
+   * Which init scripts could restart these programs: asked only on hosts without systemd, for
+   * programs no unit owns. Optional: a manager that cannot tell leaves them to be restarted by hand.
    */
-  initScripts?(host: Host, keys: readonly string[]): Record<string, string[]>;
+  initScripts?(host: Host, programs: readonly ByteString[], usrMerged: boolean): InitScriptLookup;
+}
+
+/** What PackageIndex.owners and .initScripts need to name a program's init script (analyse.ts). */
+export interface InitScriptLookup {
+  /**
+   * For each program, the packages among those shipping init scripts that own it, and for
+   * /etc/init.d/NAME (NAME: the program's file name) the package that ships that script; a path no
+   * such package owns is absent.
+   */
+  owners: Record<ByteString, string[]>;
+  /** The init scripts of each package named in `owners`. */
+  scripts: Record<string, string[]>;
 }
 
 /** In the order detect() is tried: a host can carry a second manager's tools (dpkg on Fedora). */

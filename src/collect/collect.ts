@@ -29,8 +29,7 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
   const usrMerged = isUsrMerged(host);
   const pm = detectPackageManager(host);
   const initSystem = detectInitSystem(host);
-  // Without systemd, the programs themselves are looked up too: their packages' init scripts
-  // are how they are restarted.
+  // Without systemd, programs no unit owns are restarted by their packages' init scripts.
   const withPrograms = initSystem !== "systemd";
 
   // The package database is asked about this thread's finds while the worker finishes its share,
@@ -43,20 +42,19 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
     everything: opts.everything,
     reboot: true,
     whileWaiting: (ours) => {
-      const paths = reportablePaths(ours, withPrograms);
+      const paths = reportablePaths(ours);
       if (pm !== null && paths.size > 0) early = pm.lookup(host, [...paths], usrMerged);
     },
   });
-  const rest = [...reportablePaths(scan, withPrograms)].filter((p) => early?.index.owners[p] === undefined);
+  const rest = [...reportablePaths(scan)].filter((p) => early?.index.owners[p] === undefined);
   const late = pm !== null && rest.length > 0 ? pm.lookup(host, rest, usrMerged) : null;
   const packages = mergeLookups(early, late);
-  if (withPrograms && packages !== null && pm?.initScripts !== undefined) {
-    const keys = new Set<string>();
-    for (const p of scan.processes) {
-      const exe = p.exe === null ? null : stripDeleted(p.exe);
-      for (const key of exe === null ? [] : (packages.index.owners[exe] ?? [])) keys.add(key);
-    }
-    if (keys.size > 0) packages.index.initScripts = pm.initScripts(host, [...keys]);
+  const programs = withPrograms ? reportablePrograms(scan) : [];
+  if (programs.length > 0 && packages !== null && pm?.initScripts !== undefined) {
+    const found = pm.initScripts(host, programs, usrMerged);
+    // An owner the lookup found (a replaced program is a stale file too) stays as it found it.
+    packages.index.owners = { ...found.owners, ...packages.index.owners };
+    packages.index.initScripts = found.scripts;
   }
 
   // Gathered by the scan's worker thread when there is one.
@@ -97,20 +95,24 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
  * the host's view that the kernel marks deleted or whose inode changed. A path no package owns costs
  * a read of every list file, so data files and memfds must not get that far.
  */
-function reportablePaths(scan: ProcessScan, withPrograms: boolean): Set<ByteString> {
+function reportablePaths(scan: ProcessScan): Set<ByteString> {
   const paths = new Set<ByteString>();
   for (const p of scan.processes) {
     if (p.details === null || p.view !== HOST_VIEW) continue;
-    const exe = withPrograms && p.exe !== null ? stripDeleted(p.exe) : null;
-    // The program, and the init script named like it (often shipped by a -common package); not
-    // for a memfd or /tmp program, which no package installs.
-    if (exe !== null && matchPathRule(exe, "executable") === null) {
-      paths.add(exe);
-      paths.add(`/etc/init.d/${exe.slice(exe.lastIndexOf("/") + 1)}`);
-    }
     for (const path of reportableFiles(p, scan.views[HOST_VIEW])) paths.add(path);
   }
   return paths;
+}
+
+/** The programs of the processes in the report, whose init scripts may restart them (not a memfd or /tmp program). */
+function reportablePrograms(scan: ProcessScan): ByteString[] {
+  const programs = new Set<ByteString>();
+  for (const p of scan.processes) {
+    if (p.details === null || p.view !== HOST_VIEW || p.exe === null) continue;
+    const exe = stripDeleted(p.exe);
+    if (matchPathRule(exe, "executable") === null) programs.add(exe);
+  }
+  return [...programs];
 }
 
 function mergeLookups(a: PackageLookup | null, b: PackageLookup | null): PackageLookup | null {

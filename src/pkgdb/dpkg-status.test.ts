@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import { fixturePath } from "../../test/helpers/paths.js";
 import { realHost } from "../collect/host.js";
-import { findStatusEntries, hasFilesOnDisk, type StatusEntry } from "./dpkg-status.js";
+import { findStatusEntries, hasFilesOnDisk, initScriptPackages, type StatusEntry } from "./dpkg-status.js";
 
 const read = (dir: string) => realHost(fixturePath("dpkg", dir)).readText("/var/lib/dpkg/status");
 
@@ -113,6 +113,80 @@ describe("findStatusEntries on a status file written by dpkg in a scratch root",
       assert.deepEqual(findStatusEntries(text, [c.key]).get(c.key), c.want);
     });
   }
+});
+
+describe("initScriptPackages", () => {
+  test("names the package shipping an init script on a Debian 12 host, from its conffiles", () => {
+    assert.deepEqual([...initScriptPackages(read("debian12"))], [["postgresql-common", ["postgresql"]]]);
+  });
+
+  // Stanzas as dpkg writes them (Status, Conffiles with md5sums), one property changed at a time.
+  const stanza = (over: { name?: string; status?: string; multiArch?: string; conffiles: string[] }) =>
+    [
+      `Package: ${over.name ?? "openssh-server"}`,
+      `Status: ${over.status ?? "install ok installed"}`,
+      "Architecture: amd64",
+      ...(over.multiArch === undefined ? [] : [`Multi-Arch: ${over.multiArch}`]),
+      "Version: 1:9.2p1-2+deb12u3",
+      "Conffiles:",
+      ...over.conffiles.map((c) => ` ${c}`),
+      "Description: secure shell (SSH) server",
+      " OpenBSD Secure Shell server.",
+    ].join("\n");
+  const cases: { name: string; text: string; want: [string, string[]][] }[] = [
+    {
+      name: "takes each script once, in the order dpkg lists them, beside other conffiles",
+      text: stanza({
+        conffiles: [
+          "/etc/default/ssh 500e3cf069fe9a7b9936108eb9d9c035",
+          "/etc/init.d/ssh 3649a6fe8c18ad1d5245fd91737de507",
+          "/etc/init.d/ssh-keys 3649a6fe8c18ad1d5245fd91737de507",
+        ],
+      }),
+      want: [["openssh-server", ["ssh", "ssh-keys"]]],
+    },
+    {
+      name: "leaves out a script the package no longer ships (obsolete)",
+      text: stanza({ conffiles: ["/etc/init.d/ssh 3649a6fe8c18ad1d5245fd91737de507 obsolete"] }),
+      want: [],
+    },
+    {
+      name: "keeps a script to be removed on the next upgrade: it is still there",
+      text: stanza({ conffiles: ["/etc/init.d/ssh 3649a6fe8c18ad1d5245fd91737de507 remove-on-upgrade"] }),
+      want: [["openssh-server", ["ssh"]]],
+    },
+    {
+      name: "leaves out a removed package whose conffiles remain (config-files)",
+      text: stanza({
+        status: "deinstall ok config-files",
+        conffiles: ["/etc/init.d/ssh 3649a6fe8c18ad1d5245fd91737de507"],
+      }),
+      want: [],
+    },
+    {
+      name: "keys a Multi-Arch: same package by name:arch, as its .list file is named",
+      text: stanza({ name: "libfoo1", multiArch: "same", conffiles: ["/etc/init.d/foo 00"] }),
+      want: [["libfoo1:amd64", ["foo"]]],
+    },
+    {
+      name: "finds the stanza of each script among several",
+      text: [
+        stanza({ name: "cron", conffiles: ["/etc/init.d/cron 4824366b523de668591f5b6e258c7043"] }),
+        stanza({ name: "tzdata", conffiles: ["/etc/timezone 00"] }),
+        stanza({ name: "nginx-common", conffiles: ["/etc/init.d/nginx 290f6f12a12bc8e882bc5af46c1bfe7c"] }),
+      ].join("\n\n"),
+      want: [
+        ["cron", ["cron"]],
+        ["nginx-common", ["nginx"]],
+      ],
+    },
+    {
+      name: "ignores a file under /etc/init.d/ that is not a script name, and paths elsewhere",
+      text: stanza({ conffiles: ["/etc/init.d/.hidden 00", "/etc/init.d/sub/x 00", "/etc/rc.local 00"] }),
+      want: [],
+    },
+  ];
+  for (const c of cases) test(c.name, () => assert.deepEqual([...initScriptPackages(c.text)], c.want));
 });
 
 describe("hasFilesOnDisk", () => {

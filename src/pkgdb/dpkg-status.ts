@@ -15,6 +15,7 @@
  * indexOf of "\nPackage: name\n" per name costs about that much per name.
  */
 import { packageName } from "./dpkg-list.js";
+import { initScriptName } from "./init-scripts.js";
 
 export interface StatusEntry {
   name: string;
@@ -63,6 +64,39 @@ export function findStatusEntries(text: string, keys: readonly string[]): Map<st
     const entry =
       colon === -1 ? pickUnqualified(stanzas) : stanzas.find((s) => s.arch === key.slice(colon + 1));
     if (entry !== undefined) out.set(key, entry);
+  }
+  return out;
+}
+
+/**
+ * The packages whose files are on disk and that ship init scripts, by .list key ("name", or
+ * "name:arch" for Multi-Arch: same), with the scripts' names. Read from the Conffiles field: a file in
+ * /etc is a conffile (Debian policy 10.7.2; debhelper marks every one), so dpkg's status names every
+ * package init script without a .list file being read. Conffiles a package no longer ships are marked
+ * "obsolete" and left out.
+ */
+export function initScriptPackages(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const marker = "\n /etc/init.d/";
+  for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + 1)) {
+    let eol = text.indexOf("\n", at + 1);
+    if (eol === -1) eol = text.length;
+    const [path, , flag] = text.slice(at + 2, eol).split(" ");
+    const name = initScriptName(path ?? "");
+    if (name === null || flag === "obsolete") continue;
+    const fieldAt = text.lastIndexOf("\nPackage: ", at);
+    const start = fieldAt === -1 ? 0 : fieldAt + 1;
+    if (!text.startsWith("Package: ", start)) continue;
+    let end = text.indexOf("\n\n", start);
+    if (end === -1) end = text.length;
+    const nameEnd = text.indexOf("\n", start);
+    const entry = parseStanza(text, start, end, text.slice(start + "Package: ".length, nameEnd));
+    if (!hasFilesOnDisk(entry.status)) continue;
+    const key =
+      entry.multiArch === "same" && entry.arch !== null ? `${entry.name}:${entry.arch}` : entry.name;
+    const scripts = out.get(key) ?? [];
+    if (!scripts.includes(name)) scripts.push(name);
+    out.set(key, scripts);
   }
   return out;
 }

@@ -9,10 +9,15 @@ const INIT_SCRIPT = /^\/etc\/init\.d\/([A-Za-z0-9][A-Za-z0-9._+@-]*)$/;
 export function initScriptNames(paths: Iterable<string>): string[] {
   const out: string[] = [];
   for (const path of paths) {
-    const name = INIT_SCRIPT.exec(path)?.[1];
-    if (name !== undefined && !out.includes(name)) out.push(name);
+    const name = initScriptName(path);
+    if (name !== null && !out.includes(name)) out.push(name);
   }
   return out;
+}
+
+/** "/etc/init.d/nginx" → "nginx"; null for any other path. */
+export function initScriptName(path: string): string | null {
+  return INIT_SCRIPT.exec(path)?.[1] ?? null;
 }
 
 /**
