@@ -85,20 +85,38 @@ if (!dir) {
 
 const readJson = (f) => JSON.parse(readFileSync(f, "utf8"));
 const machine = existsSync(join(dir, "machine.json")) ? readJson(join(dir, "machine.json")) : {};
-const ns = readdirSync(dir)
-  .map((f) => /^N(\d+)\.hyperfine\.json$/.exec(f))
-  .filter(Boolean)
-  .map((m) => Number(m[1]))
+// One hyperfine JSON per round (N1000.hyperfine.r1.json, …, and .slow.json for needrestart; a single
+// N1000.hyperfine.json from older runs): each command's runs are pooled and its median taken over all.
+const HF_FILE = /^N(\d+)\.hyperfine(?:\.(?:r\d+|slow))?\.json$/;
+const files = readdirSync(dir).filter((f) => HF_FILE.test(f));
+const ns = [...new Set(files.map((f) => Number(HF_FILE.exec(f)[1])))]
   .filter((n) => only === null || n === only)
   .sort((a, b) => a - b);
 
 const runs = new Map();
 for (const n of ns) {
-  const hf = readJson(join(dir, `N${n}.hyperfine.json`));
   const metaFile = join(dir, `N${n}.meta.json`);
   const meta = existsSync(metaFile) ? readJson(metaFile) : { n, sanity: {}, skipped: {} };
-  const byName = new Map(hf.results.map((r) => [r.command, r]));
+  const pooled = new Map();
+  for (const f of files.filter((f) => Number(HF_FILE.exec(f)[1]) === n)) {
+    for (const r of readJson(join(dir, f)).results) {
+      const p = pooled.get(r.command) ?? { command: r.command, times: [], exit_codes: [] };
+      p.times.push(...(r.times ?? [r.median]));
+      p.exit_codes.push(...(r.exit_codes ?? []));
+      pooled.set(r.command, p);
+    }
+  }
+  const byName = new Map([...pooled].map(([name, p]) => [name, { ...p, ...stats(p.times) }]));
   runs.set(n, { meta, byName });
+}
+
+function stats(times) {
+  const t = [...times].sort((a, b) => a - b);
+  const mid = t.length >> 1;
+  const median = t.length % 2 === 1 ? t[mid] : (t[mid - 1] + t[mid]) / 2;
+  const mean = t.reduce((a, b) => a + b, 0) / t.length;
+  const stddev = t.length > 1 ? Math.sqrt(t.reduce((a, b) => a + (b - mean) ** 2, 0) / (t.length - 1)) : 0;
+  return { median, mean, stddev };
 }
 
 const fmtS = (s) => (s >= 10 ? s.toFixed(1) : s >= 1 ? s.toFixed(2) : s.toFixed(3));

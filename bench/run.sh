@@ -12,7 +12,9 @@
 #   BENCH_SKIP="needrestart lsof" tools to leave out: afterpatch afterpatch-json needrestart checkrestart
 #                                lsof floor-c floor-node
 #   BENCH_NEEDRESTART_MAX_N=1000 needrestart (minutes per run) is skipped above this N unless raised
-#   BENCH_WARMUP=2  BENCH_MIN_RUNS=(3 with needrestart, else 5)  BENCH_MAX_RUNS=30
+#   BENCH_ROUNDS=5               hyperfine invocations per N, all fast commands in each (see bench_one)
+#   BENCH_WARMUP=1  BENCH_MIN_RUNS=3  BENCH_MAX_RUNS=6   per command and round (needrestart: one round,
+#                                with BENCH_MIN_RUNS runs)
 #   BENCH_DETACH=1               holders are reparented to PID 1 like daemons (0: children of the launcher)
 #   BENCH_PACKAGE=1              the library comes from a Debian package the bench installs (version 1),
 #                                upgrades with `dpkg -i` (version 2) and purges at the end; 0: the
@@ -40,8 +42,10 @@ NS=${*:-${BENCH_N:-200 1000 3000}}
 SKIP=" ${BENCH_SKIP:-} "
 SKIP=${SKIP//,/ }
 NEEDRESTART_MAX_N=${BENCH_NEEDRESTART_MAX_N:-1000}
-WARMUP=${BENCH_WARMUP:-2}
-MAX_RUNS=${BENCH_MAX_RUNS:-30}
+ROUNDS=${BENCH_ROUNDS:-5}
+WARMUP=${BENCH_WARMUP:-1}
+MIN_RUNS=${BENCH_MIN_RUNS:-3}
+MAX_RUNS=${BENCH_MAX_RUNS:-6}
 DETACH=${BENCH_DETACH:-1}
 WORK=${BENCH_WORKDIR:-/var/lib/afterpatch-bench}
 RSS_RUNS=${BENCH_RSS_RUNS:-3}
@@ -447,11 +451,12 @@ bench_one() { # N
   start_processes "$n"
   sanity "$n"
 
-  local args=() names=()
+  # needrestart takes about half a minute per run: it is timed apart, once; the fast commands are
+  # timed together in every round.
+  local args=() slow=()
   add() { # TOOL NAME COMMAND
     if want "$1" "$n"; then
-      args+=(-n "$2" "$3")
-      names+=("$2")
+      if [ "$1" = needrestart ]; then slow+=(-n "$2" "$3"); else args+=(-n "$2" "$3"); fi
     fi
   }
   add afterpatch "afterpatch" "$NODE $AFTERPATCH"
@@ -461,8 +466,6 @@ bench_one() { # N
   add lsof "lsof +L1" "lsof -n -P -w +L1"
   add floor-c "floor: C maps reader" "$WORK/bin/apbench-maps-floor"
   add floor-node "floor: node -e 0" "$NODE -e 0"
-  local min_runs=${BENCH_MIN_RUNS:-5}
-  [[ " ${names[*]} " == *" needrestart -b "* ]] && min_runs=${BENCH_MIN_RUNS:-3}
   for t in "${!WHY_SKIPPED[@]}"; do echo "    skipped $t: ${WHY_SKIPPED[$t]}" >&2; done
 
   if [ "$AFTERPATCH_OK" = 1 ]; then
@@ -489,17 +492,31 @@ bench_one() { # N
   others=$(($(count_procs) - 2 * (n / 2)))
   echo "    CPU busy before timing: ${busy}% (of all cores); processes besides the holders: $others" >&2
   [ "$busy" -le 10 ] || warn "the machine is not idle (${busy}% CPU busy): medians will be inflated and noisy"
-  say "N=$n: hyperfine (warmup $WARMUP, runs $min_runs..$MAX_RUNS per command)"
-  setsid hyperfine -N -i --warmup "$WARMUP" -m "$min_runs" -M "$MAX_RUNS" \
-    --export-json "$OUT/N$n.hyperfine.json" "${args[@]}" &
-  HF_PID=$!
-  wait "$HF_PID" || fail "hyperfine failed"
-  HF_PID=
+  # hyperfine times one command after the other; on a machine whose speed drifts (a VM beside other
+  # tenants) the commands timed last would meet another machine than those timed first. So the fast
+  # commands take turns: ROUNDS invocations with every one of them, and report.mjs takes each
+  # command's median over all its runs.
+  local r
+  for ((r = 1; r <= ROUNDS; r++)); do
+    say "N=$n: hyperfine round $r/$ROUNDS (warmup $WARMUP, runs $MIN_RUNS..$MAX_RUNS per command)"
+    setsid hyperfine -N -i --warmup "$WARMUP" -m "$MIN_RUNS" -M "$MAX_RUNS" \
+      --export-json "$OUT/N$n.hyperfine.r$r.json" "${args[@]}" &
+    HF_PID=$!
+    wait "$HF_PID" || fail "hyperfine failed"
+    HF_PID=
+  done
+  if [ ${#slow[@]} -gt 0 ]; then
+    say "N=$n: hyperfine, needrestart ($MIN_RUNS runs)"
+    setsid hyperfine -N -i --warmup 0 -r "$MIN_RUNS" --export-json "$OUT/N$n.hyperfine.slow.json" "${slow[@]}" &
+    HF_PID=$!
+    wait "$HF_PID" || fail "hyperfine failed"
+    HF_PID=
+  fi
 
   {
     printf '{\n  "n": %s,\n  "stale": %s,\n  "fresh": %s,\n' "$n" "$((n / 2))" "$((n / 2))"
     printf '  "processes_on_host": %s,\n  "cpu_busy_before_pct": %s,\n' "$(count_procs)" "$busy"
-    printf '  "min_runs": %s,\n  "max_runs": %s,\n  "warmup": %s,\n' "$min_runs" "$MAX_RUNS" "$WARMUP"
+    printf '  "rounds": %s,\n  "min_runs": %s,\n  "max_runs": %s,\n  "warmup": %s,\n' "$ROUNDS" "$MIN_RUNS" "$MAX_RUNS" "$WARMUP"
     printf '  "afterpatch_rss_kib": %s,\n  "sanity": {' "$AFTERPATCH_RSS_KIB"
     local sep=
     for t in "${!SANITY[@]}"; do
