@@ -95,16 +95,14 @@ function initScriptsDpkg(host: Host, programs: readonly ByteString[], usrMerged:
       // removed meanwhile: it restarts nothing now
     }
   }
-  const name = (key: string) => {
-    out.scripts[key] = withScripts.get(key)!;
-    return key;
-  };
   for (const [program, keys] of search.owners) {
-    if (keys.length > 0) out.owners[program] = keys.sort().map(name);
+    if (keys.length > 0) out.owners[program] = keys.sort();
     const base = program.slice(program.lastIndexOf("/") + 1);
     const shippers = [...withScripts].filter(([, names]) => names.includes(base)).map(([key]) => key);
-    if (shippers.length > 0) out.owners[`/etc/init.d/${base}`] = shippers.sort().map(name);
+    if (shippers.length > 0) out.owners[`/etc/init.d/${base}`] = shippers.sort();
   }
+  for (const keys of Object.values(out.owners))
+    for (const key of keys) out.scripts[key] = withScripts.get(key)!;
   return out;
 }
 
