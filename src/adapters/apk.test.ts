@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { fixturePath } from "../../test/helpers/paths.js";
+import { spyHost } from "../../test/helpers/spy-host.js";
 import { type Host, realHost } from "../collect/host.js";
 import { apk } from "./apk.js";
 import { detectPackageManager } from "./packages.js";
@@ -64,15 +65,7 @@ describe("apk.lookup on a root holding a real Alpine database", () => {
   });
 
   test("reads the database once, and not at all with nothing to look up", () => {
-    const base = realHost(TREE);
-    const reads: string[] = [];
-    const host: Host = {
-      ...base,
-      readText: (p) => {
-        reads.push(p);
-        return base.readText(p);
-      },
-    };
+    const { host, reads } = spyHost(TREE);
     apk.lookup(host, [], false);
     assert.deepEqual(reads, []);
     apk.lookup(host, ["/lib/libz.so.1", "/sbin/apk", "/usr/lib/libz.so.1"], true);

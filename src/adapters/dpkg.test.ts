@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { fixturePath } from "../../test/helpers/paths.js";
+import { type SpyOptions, spyHost as spyOn } from "../../test/helpers/spy-host.js";
 import { type Host, realHost } from "../collect/host.js";
 import type { ByteString } from "../model/bytes.js";
 import type { PackageInfo } from "../model/snapshot.js";
@@ -14,38 +15,8 @@ import { detectPackageManager } from "./packages.js";
 // A root holding real dpkg database files of a Debian 12 host, trimmed (test/fixtures/dpkg/README.md).
 const TREE = fixturePath("dpkg-tree");
 
-/** realHost(TREE) that records every read and can pretend some files are missing or different. */
-function spyHost(opts: { missing?: string[]; text?: Record<string, (real: string) => string> } = {}) {
-  const base = realHost(TREE);
-  const reads: string[] = [];
-  const enoent = (path: string) => Object.assign(new Error(`ENOENT: ${path}`), { code: "ENOENT" });
-  const guard = (path: string) => {
-    reads.push(path);
-    if (opts.missing?.includes(path)) throw enoent(path);
-  };
-  const host: Host = {
-    ...base,
-    readText: (path) => {
-      guard(path);
-      const edit = opts.text?.[path];
-      return edit === undefined ? base.readText(path) : edit(base.readText(path));
-    },
-    readBuffer: (path) => {
-      guard(path);
-      return base.readBuffer(path);
-    },
-    readTransient: (path) => {
-      guard(path);
-      return base.readTransient(path);
-    },
-    readdir: (path) => {
-      guard(path);
-      return base.readdir(path);
-    },
-    stat: (path) => (opts.missing?.includes(path) ? null : base.stat(path)),
-  };
-  return { host, reads };
-}
+/** The fixture root, reads recorded (test/helpers/spy-host.ts). */
+const spyHost = (opts: SpyOptions = {}) => spyOn(TREE, opts);
 
 const info = (
   name: string,
@@ -379,16 +350,10 @@ describe("dpkg.initScripts on a fixture root of real Debian 12 database files", 
 describe("dpkg.lookup, where the likely owners are the packages dpkg.log upgraded", () => {
   const root = fixturePath("dpkg", "scratch");
   function lookup(path: ByteString) {
-    const base = realHost(root);
-    const lists: string[] = [];
-    const host: Host = {
-      ...base,
-      readTransient: (p) => {
-        lists.push(p.slice(p.lastIndexOf("/") + 1));
-        return base.readTransient(p);
-      },
-    };
-    return { owners: dpkg.lookup(host, [path], true).index.owners[path], lists };
+    const { host, reads } = spyOn(root);
+    const owners = dpkg.lookup(host, [path], true).index.owners[path];
+    const lists = reads.filter((p) => p.endsWith(".list")).map((p) => p.slice(p.lastIndexOf("/") + 1));
+    return { owners, lists };
   }
 
   test("reads the lists of upgraded packages in key order, and none after the owner's", () => {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fixturePath } from "../../test/helpers/paths.js";
+import { spyHost } from "../../test/helpers/spy-host.js";
 import { type Host, realHost } from "../collect/host.js";
 import type { PackageInfo } from "../model/snapshot.js";
 import { detectPackageManager } from "./packages.js";
@@ -12,31 +13,6 @@ import { pacman } from "./pacman.js";
 
 // A root holding the database and log the real pacman 6.0.2 wrote (test/fixtures/pacman-tree/README.md).
 const TREE = fixturePath("pacman-tree");
-
-function spyHost(root: string): { host: Host; reads: string[] } {
-  const base = realHost(root);
-  const reads: string[] = [];
-  const host: Host = {
-    ...base,
-    readText: (p) => {
-      reads.push(p);
-      return base.readText(p);
-    },
-    readBuffer: (p) => {
-      reads.push(p);
-      return base.readBuffer(p);
-    },
-    readTransient: (p) => {
-      reads.push(p);
-      return base.readTransient(p);
-    },
-    readdir: (p) => {
-      reads.push(p);
-      return base.readdir(p);
-    },
-  };
-  return { host, reads };
-}
 
 const info = (
   name: string,
