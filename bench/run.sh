@@ -10,7 +10,7 @@
 # Environment (all optional):
 #   BENCH_N="200 1000 3000"      process counts (arguments win)
 #   BENCH_SKIP="needrestart lsof" tools to leave out: afterpatch afterpatch-json needrestart checkrestart
-#                                lsof floor-c floor-node
+#                                lsof floor-c floor-node reads-c
 #   BENCH_NEEDRESTART_MAX_N=1000 needrestart (minutes per run) is skipped above this N unless raised
 #   BENCH_ROUNDS=5               hyperfine invocations per N, all fast commands in each (see bench_one)
 #   BENCH_WARMUP=1  BENCH_MIN_RUNS=3  BENCH_MAX_RUNS=6   per command and round (needrestart: one round,
@@ -211,6 +211,7 @@ gcc "${CFLAGS[@]}" -shared -fPIC -Wl,-soname,$LIB -DAPBENCH_VERSION=2 -o "$WORK/
 gcc "${CFLAGS[@]}" -o "$WORK/bin/apbench-holder" "$BENCH_DIR/src/holder.c" "$WORK/build/$LIB.v1" -Wl,-rpath,"$WORK/lib"
 gcc "${CFLAGS[@]}" -o "$WORK/bin/apbench-launcher" "$BENCH_DIR/src/launcher.c"
 gcc "${CFLAGS[@]}" -o "$WORK/bin/apbench-maps-floor" "$BENCH_DIR/src/maps-floor.c"
+gcc "${CFLAGS[@]}" -o "$WORK/bin/apbench-reads-floor" "$BENCH_DIR/src/reads-floor.c"
 
 # BENCH_PACKAGE=1: versions 1 and 2 of the library as Debian packages, so that the stale library has
 # an owner, a version before and after, and a line in dpkg.log, as after a real upgrade.
@@ -376,6 +377,11 @@ sanity() { # N
     SANITY[floor-c]="$rc - - $(rss_of "$OUT/N$n.floor-c.time") $(elapsed_of "$OUT/N$n.floor-c.time")"
     echo "    C floor: $(cat "$OUT/N$n.floor-c.out")" >&2
   fi
+  if want reads-c "$n"; then
+    rc=$(sanity_run reads-c "$n" "$WORK/bin/apbench-reads-floor" -v)
+    SANITY[reads-c]="$rc - - $(rss_of "$OUT/N$n.reads-c.time") $(elapsed_of "$OUT/N$n.reads-c.time")"
+    echo "    C reads: $(cat "$OUT/N$n.reads-c.out")" >&2
+  fi
   if want floor-node "$n"; then
     rc=$(sanity_run floor-node "$n" "$NODE" -e 0)
     SANITY[floor-node]="$rc - - $(rss_of "$OUT/N$n.floor-node.time") $(elapsed_of "$OUT/N$n.floor-node.time")"
@@ -466,6 +472,7 @@ bench_one() { # N
   add lsof "lsof +L1" "lsof -n -P -w +L1"
   add floor-c "floor: C maps reader" "$WORK/bin/apbench-maps-floor"
   add floor-node "floor: node -e 0" "$NODE -e 0"
+  add reads-c "C: afterpatch's reads" "$WORK/bin/apbench-reads-floor"
   for t in "${!WHY_SKIPPED[@]}"; do echo "    skipped $t: ${WHY_SKIPPED[$t]}" >&2; done
 
   if [ "$AFTERPATCH_OK" = 1 ]; then

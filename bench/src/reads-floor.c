@@ -1,0 +1,77 @@
+/*
+ * The kernel work of afterpatch's own pass over /proc, in C, on one thread, without the judging:
+ * every process's maps and mount namespace, and for a process that maps a deleted file with
+ * execute permission (the stale holders; not the bench's deleted shared memory and temp files,
+ * which are mapped without it) what afterpatch reads of it to report it: /proc/PID/stat, the
+ * owner of /proc/PID, /proc/PID/cgroup and the exe link. afterpatch also stat()s each distinct
+ * mapped path once per run: a few hundred calls, left out.
+ *
+ * Not a target: the issue's floor is maps-floor.c. This tells how much of afterpatch's time above
+ * that floor is reads the kernel makes it pay for (collect/processes.ts), and how much is Node.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char buf[1 << 20];
+
+/* Whether a line of maps text in buf maps a deleted file with execute permission. */
+static int maps_deleted_code(void) {
+  for (char *line = buf; *line;) {
+    char *eol = strchr(line, '\n');
+    size_t len = eol ? (size_t)(eol - line) : strlen(line);
+    char *perms = memchr(line, ' ', len);
+    static const char mark[] = " (deleted)";
+    if (perms && len > sizeof mark && perms + 3 < line + len && perms[3] == 'x' &&
+        memcmp(line + len - (sizeof mark - 1), mark, sizeof mark - 1) == 0)
+      return 1;
+    if (!eol) break;
+    line = eol + 1;
+  }
+  return 0;
+}
+
+/* Reads a whole file into buf (NUL-terminated, truncated at its size); returns its length or -1. */
+static long slurp(const char *path) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return -1;
+  long len = 0;
+  for (ssize_t n; len < (long)sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0;) len += n;
+  close(fd);
+  buf[len] = 0;
+  return len;
+}
+
+int main(int argc, char **argv) {
+  static char path[300], link[4096];
+  long procs = 0, detailed = 0;
+  struct stat st;
+  DIR *d = opendir("/proc");
+  if (!d) return 1;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (!isdigit((unsigned char)e->d_name[0])) continue;
+    snprintf(path, sizeof path, "/proc/%s/maps", e->d_name);
+    long len = slurp(path);
+    if (len <= 0) continue;
+    procs++;
+    snprintf(path, sizeof path, "/proc/%s/ns/mnt", e->d_name);
+    if (readlink(path, link, sizeof link) < 0) continue;
+    if (!maps_deleted_code()) continue;
+    detailed++;
+    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+    slurp(path);
+    snprintf(path, sizeof path, "/proc/%s", e->d_name);
+    stat(path, &st);
+    snprintf(path, sizeof path, "/proc/%s/cgroup", e->d_name);
+    slurp(path);
+    snprintf(path, sizeof path, "/proc/%s/exe", e->d_name);
+    readlink(path, link, sizeof link);
+  }
+  closedir(d);
+  if (argc > 1 && strcmp(argv[1], "-v") == 0) printf("%ld processes, %ld with details\n", procs, detailed);
+  return 0;
+}
