@@ -182,22 +182,22 @@ function table(n, { meta, byName }) {
       ].join(" "),
     );
   }
+  // A sum of medians, and afterpatch's ratio to it, in the table's columns.
+  const sumLine = (label, sum, what) =>
+    [
+      pad(label, 22),
+      lpad(fmtS(sum), 9),
+      lpad("", 8),
+      lpad("", 5),
+      "  ",
+      ap ? `afterpatch = ${fmtX(ap.median / sum)} ${what}` : "",
+    ].join(" ");
   const floor = floorOf(byName);
-  if (floor !== null) {
-    const rel = ap ? `afterpatch = ${fmtX(ap.median / floor)} floor` : "";
-    lines.push(
-      [pad("floor (node -e 0 + C)", 22), lpad(fmtS(floor), 9), lpad("", 8), lpad("", 5), "  ", rel].join(" "),
-    );
-  }
+  if (floor !== null) lines.push(sumLine("floor (node -e 0 + C)", floor, "floor"));
   const reads = byName.get(READS_C);
   const node = byName.get(FLOOR_NODE);
-  if (reads && node) {
-    const sum = reads.median + node.median;
-    const rel = ap ? `afterpatch = ${fmtX(ap.median / sum)} this (not a target)` : "";
-    lines.push(
-      [pad("node -e 0 + C reads", 22), lpad(fmtS(sum), 9), lpad("", 8), lpad("", 5), "  ", rel].join(" "),
-    );
-  }
+  if (reads && node)
+    lines.push(sumLine("node -e 0 + C reads", reads.median + node.median, "this (not a target)"));
   for (const [tool, why] of Object.entries(meta.skipped ?? {})) lines.push(`  not run: ${tool}: ${why}`);
   lines.push(
     "  exit: exit codes of the timed runs (afterpatch 3 = partial scan: something was unreadable, see its warnings)",

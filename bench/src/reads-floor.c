@@ -35,12 +35,18 @@ static int maps_deleted_code(void) {
   return 0;
 }
 
-/* Reads a whole file into buf (NUL-terminated, truncated at its size); returns its length or -1. */
+/*
+ * Reads a whole file, as afterpatch does, keeping its first sizeof buf - 1 bytes in buf
+ * (NUL-terminated: the deleted check sees only those); returns the bytes kept, or -1.
+ */
 static long slurp(const char *path) {
+  static char rest[1 << 16];
   int fd = open(path, O_RDONLY);
   if (fd < 0) return -1;
   long len = 0;
   for (ssize_t n; len < (long)sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0;) len += n;
+  while (read(fd, rest, sizeof rest) > 0) {
+  }
   close(fd);
   buf[len] = 0;
   return len;
