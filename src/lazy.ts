@@ -1,6 +1,6 @@
 /**
  * Node built-ins that only rare paths need (zlib for a compressed kernel image, child_process for
- * rpm) are loaded on first use: each costs 1–3 ms of start-up, in both threads of the scan.
+ * rpm) are loaded on first use: each costs 1–3 ms of start-up.
  */
 import { createRequire } from "node:module";
 

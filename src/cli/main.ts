@@ -2,11 +2,10 @@
  * The entry point: argv and environment → options → run() → exit code. The only module that
  * reads process state (argv, env, uid, TTY) or decides how the process ends.
  */
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import "./v8-tuning.js"; // first: it tunes V8 before the rest of the bundle runs
 import { analyse } from "../analyse/analyse.js";
 import { collect } from "../collect/collect.js";
 import { realHost } from "../collect/host.js";
-import { runScanWorker, WORKER_TAG, type WorkerJob } from "../collect/parallel.js";
 import { readSnapshot, SnapshotError, writeSnapshot } from "../collect/snapshot-file.js";
 import { EXIT, exitCodeFor } from "../decide/exit-code.js";
 import { plan } from "../decide/plan.js";
@@ -36,8 +35,6 @@ async function run(argv: readonly string[]): Promise<number> {
     opts.fromSnapshot !== null
       ? readSnapshot(opts.fromSnapshot)
       : await collect(realHost(opts.root), {
-          // The bundle runs itself as the second thread of the scan (see collect/parallel.ts).
-          workerScript: typeof __filename === "string" ? __filename : null,
           selfPid: process.pid,
           uid: process.getuid?.() ?? 0,
           everything: opts.dumpSnapshot !== null,
@@ -106,9 +103,4 @@ async function main(): Promise<void> {
   }
 }
 
-const job = workerData as WorkerJob | null;
-if (!isMainThread && job?.tag === WORKER_TAG) {
-  runScanWorker(job, (scan) => parentPort?.postMessage(scan));
-} else {
-  void main();
-}
+void main();

@@ -3,20 +3,18 @@
  * machine during a check; everything after it is pure.
  */
 
-import { detectPackageManager, type PackageLookup } from "../adapters/packages.js";
+import { detectPackageManager } from "../adapters/packages.js";
 import { matchPathRule } from "../analyse/rules.js";
 import type { ByteString } from "../model/bytes.js";
 import { HOST_VIEW, SNAPSHOT_FORMAT, type Snapshot } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
 import { stripDeleted } from "../procfs/maps.js";
 import { type Host, isDir, isUsrMerged } from "./host.js";
-import { scanProcesses } from "./parallel.js";
-import { type ProcessScan, reportableFiles } from "./processes.js";
+import { type ProcessScan, reportableFiles, scanProcesses } from "./processes.js";
+import { useReadAhead } from "./read-ahead.js";
 import { gatherRebootFacts } from "./reboot-facts.js";
 
 export interface CollectOptions {
-  /** The bundle, run as a worker thread for the pass over /proc; null for one thread. */
-  workerScript: string | null;
   selfPid: number;
   uid: number;
   /** Read everything, not only what can change the answer (for --dump-snapshot). */
@@ -32,23 +30,14 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
   // Without systemd, programs no unit owns are restarted by their packages' init scripts.
   const withPrograms = initSystem !== "systemd";
 
-  // The package database is asked about this thread's finds while the worker finishes its share,
-  // then only about what the worker found besides (usually nothing: the same libraries).
-  let early: PackageLookup | null = null;
   const scan = await scanProcesses(host, {
-    workerScript: opts.workerScript,
     selfPid: opts.selfPid,
     isRoot,
     everything: opts.everything,
-    reboot: true,
-    whileWaiting: (ours) => {
-      const paths = reportablePaths(ours);
-      if (pm !== null && paths.size > 0) early = pm.lookup(host, [...paths], usrMerged);
-    },
+    readAhead: useReadAhead(),
   });
-  const rest = [...reportablePaths(scan)].filter((p) => early?.index.owners[p] === undefined);
-  const late = pm !== null && rest.length > 0 ? pm.lookup(host, rest, usrMerged) : null;
-  const packages = mergeLookups(early, late);
+  const paths = [...reportablePaths(scan)];
+  const packages = pm !== null && paths.length > 0 ? pm.lookup(host, paths, usrMerged) : null;
   const programs = withPrograms ? reportablePrograms(scan) : [];
   if (programs.length > 0 && packages !== null && pm?.initScripts !== undefined) {
     const found = pm.initScripts(host, programs, usrMerged);
@@ -57,8 +46,7 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
     packages.index.initScripts = found.scripts;
   }
 
-  // Gathered by the scan's worker thread when there is one.
-  const reboot = scan.reboot ?? gatherRebootFacts(host);
+  const reboot = gatherRebootFacts(host);
 
   const warnings: Warning[] = [];
   if (!isRoot) {
@@ -113,18 +101,6 @@ function reportablePrograms(scan: ProcessScan): ByteString[] {
     if (matchPathRule(exe, "executable") === null) programs.add(exe);
   }
   return [...programs];
-}
-
-function mergeLookups(a: PackageLookup | null, b: PackageLookup | null): PackageLookup | null {
-  if (a === null || b === null) return a ?? b;
-  return {
-    index: {
-      manager: a.index.manager,
-      owners: { ...a.index.owners, ...b.index.owners },
-      packages: { ...a.index.packages, ...b.index.packages },
-    },
-    warnings: [...a.warnings, ...b.warnings],
-  };
 }
 
 /** systemd's own test (sd_booted): /run/systemd/system exists; OpenRC keeps /run/openrc. */

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { repoRoot } from "../../test/helpers/paths.js";
-import { formatDev, realHost } from "./host.js";
+import { endsAtGate } from "../procfs/maps.js";
+import { formatDev, oneRecord, type ReadEnd, realHost } from "./host.js";
 
 const dir = mkdtempSync(join(repoRoot, "build", "host-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,6 +33,48 @@ describe("realHost", () => {
     assert.ok(mine.length > 4096, `maps is only ${mine.length} bytes`);
     assert.equal(mine.split("\n")[0], maps.split("\n")[0]);
     assert.ok(mine.endsWith("\n"));
+  });
+
+  it("stops at what `end` says is the whole file, and reads on to the end without it", () => {
+    const calls: Array<[number, number, number]> = [];
+    const spy = (_buf: Buffer, len: number, got: number, asked: number) => {
+      calls.push([len, got, asked]);
+      return false;
+    };
+    assert.equal(host.readText(join(dir, "small"), spy), "small file\n");
+    assert.deepEqual(calls, [[11, 11, 256 * 1024]]);
+    // A /proc file printed as one record comes whole from one read, with or without the last read().
+    const stat = host.readText(`/proc/${process.pid}/stat`, oneRecord);
+    assert.match(stat, /^[0-9]+ \(node\) [A-Z] /);
+    assert.ok(stat.endsWith("\n"));
+    assert.equal(stat.split(" ")[0], host.readText(`/proc/${process.pid}/stat`).split(" ")[0]);
+    // A maps file ends at the vsyscall line where there is one.
+    const maps = host.readText(`/proc/${process.pid}/maps`, endsAtGate);
+    assert.equal(maps.split("\n")[0], host.readText(`/proc/${process.pid}/maps`).split("\n")[0]);
+    assert.ok(maps.endsWith("\n"));
+  });
+
+  it("reads later on the thread pool: the whole file, growing its buffer, or the error", async () => {
+    const later = (path: string, end?: ReadEnd) =>
+      new Promise<[string | null, string]>((resolve, reject) => {
+        const code = host.readTextLater!(path, (c, text) => resolve([c, text]), end);
+        if (code !== null) reject(new Error(code));
+      });
+    const big = Buffer.alloc(300 * 1024 + 7, "b").toString("latin1");
+    writeFileSync(join(dir, "later"), big, "latin1");
+    assert.deepEqual(await later(join(dir, "later")), [null, big]);
+    assert.deepEqual(await later(join(dir, "small")), [null, "small file\n"]);
+    const stat = await later(`/proc/${process.pid}/stat`, oneRecord);
+    assert.match(stat[1], /^[0-9]+ \(node\) /);
+    // A file that cannot be opened is answered at once, and the callback never runs.
+    let called = false;
+    assert.equal(
+      host.readTextLater!(join(dir, "missing"), () => (called = true)),
+      "ENOENT",
+    );
+    assert.equal((await later(dir).catch((e: Error) => [e.message, ""]))[0], "EISDIR");
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(called, false);
   });
 
   it("keeps bytes that are not UTF-8 in paths, both ways", () => {

@@ -7,6 +7,7 @@ import {
   closeSync,
   fstatSync,
   openSync,
+  read,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -25,8 +26,11 @@ export interface FileInfo {
 export interface Host {
   /** "/" in production. */
   readonly root: string;
-  /** Whole file as a byte string. Throws a Node error (with .code) on failure. */
-  readText(path: ByteString): ByteString;
+  /**
+   * Whole file as a byte string. Throws a Node error (with .code) on failure. `end` may tell from
+   * a read() that the file is whole, sparing the last read() (the one that returns 0).
+   */
+  readText(path: ByteString, end?: ReadEnd): ByteString;
   /** The uid that owns the file (for /proc/PID: the process's effective uid). */
   owner(path: ByteString): number;
   readBuffer(path: ByteString): Buffer;
@@ -41,6 +45,13 @@ export interface Host {
    */
   readTransient(path: ByteString): Buffer;
   readlink(path: ByteString): ByteString;
+  /**
+   * readText() with the reads on libuv's thread pool. The file is opened now: when that fails, the
+   * errno name is returned and `done` is never called; otherwise null, and `done` is called later,
+   * on this thread, with the text or the failed read's errno name (and ""). Optional: where a host
+   * lacks it, the scan reads synchronously (see collect/read-ahead.ts).
+   */
+  readTextLater?(path: ByteString, done: Later, end?: ReadEnd): string | null;
   readdir(path: ByteString): string[];
   /** stat(), following links; null when nothing is there (ENOENT). dev is "major:minor" in hex, as in maps. */
   stat(path: ByteString): FileInfo | null;
@@ -52,6 +63,21 @@ export interface Host {
    */
   run(program: string, args: readonly string[], opts?: RunOptions): RunResult;
 }
+
+/** The callback of readTextLater(): an errno name (and "") or null and the text. */
+export type Later = (code: string | null, text: ByteString) => void;
+
+/**
+ * Whether the bytes read so far (`len` in `buf`, `got` of them by a read() that asked for `asked`)
+ * are the whole file. /proc files say size 0, so without this a read() that returns 0 ends each.
+ */
+export type ReadEnd = (buf: Buffer, len: number, got: number, asked: number) => boolean;
+
+/**
+ * For /proc files the kernel prints as one record (single_open(): /proc/PID/stat, cgroup): the
+ * first read() with room for all of it returns all of it, so a short read is the end.
+ */
+export const oneRecord: ReadEnd = (_buf, _len, got, asked) => got < asked;
 
 export interface RunOptions {
   /** Default 30 s. */
@@ -107,11 +133,17 @@ export function runProgram(program: string, args: readonly string[], opts: RunOp
 
 export function realHost(root = "/"): Host {
   const prefix = root === "/" ? "" : root.replace(/\/+$/, "");
-  const at = (path: ByteString): Buffer => Buffer.from(prefix + path, "latin1");
+  // A byte string goes to the kernel as its bytes: as a latin1 Buffer, since Node would send a
+  // string as UTF-8. An ASCII path (every /proc path we build) is the same bytes either way, and
+  // skipping the Buffer is measurably cheaper over the thousands of calls of a scan.
+  const at = (path: ByteString): Buffer | string => {
+    const full = prefix + path;
+    return NOT_ASCII.test(full) ? Buffer.from(full, "latin1") : full;
+  };
   return {
     root,
-    readText: (path) => {
-      const len = readWhole(at(path));
+    readText: (path, end) => {
+      const len = readWhole(at(path), end);
       return shared.toString("latin1", 0, len);
     },
     readTransient: (path) => {
@@ -122,7 +154,8 @@ export function realHost(root = "/"): Host {
     owner: (path) => statSync(at(path)).uid,
     readBuffer: (path) => readFileSync(at(path)),
     readHead: (path, bytes) => readHead(at(path), bytes),
-    readlink: (path) => readlinkSync(at(path), { encoding: "buffer" }).toString("latin1"),
+    readlink: (path) => readlinkSync(at(path), { encoding: "latin1" }),
+    readTextLater: (path, done, end) => readWholeLater(at(path), done, end),
     readdir: (path) => readdirSync(at(path), { encoding: "latin1" }),
     stat: (path) => {
       // Most misses are ENOENT: answered without building an Error (that costs more than the stat).
@@ -140,6 +173,8 @@ export function realHost(root = "/"): Host {
   };
 }
 
+const NOT_ASCII = /[\x80-\uffff]/;
+
 // /proc files report size 0, so readFileSync() grows a fresh buffer for each; one shared buffer
 // read with open/read/close is markedly cheaper over thousands of maps files, and makes no garbage.
 let shared = Buffer.allocUnsafe(256 * 1024);
@@ -147,7 +182,7 @@ let shared = Buffer.allocUnsafe(256 * 1024);
 const SHARED_SIZE = 256 * 1024;
 
 /** Reads a whole file into `shared` (growing it as needed) and returns its length. */
-function readWhole(path: Buffer): number {
+function readWhole(path: Buffer | string, end?: ReadEnd): number {
   // A big file (some packages list 4 MB of paths) grew the buffer last time: let that go.
   if (shared.length > 4 * SHARED_SIZE) shared = Buffer.allocUnsafe(SHARED_SIZE);
   const fd = openSync(path, "r");
@@ -161,10 +196,12 @@ function readWhole(path: Buffer): number {
         shared.copy(bigger, 0, 0, len);
         shared = bigger;
       }
-      const n = readSync(fd, shared, len, shared.length - len, null);
+      const asked = shared.length - len;
+      const n = readSync(fd, shared, len, asked, null);
       // Read to the end: a /proc seq_file returns about a page per read(), whatever was asked.
       if (n === 0) break;
       len += n;
+      if (end?.(shared, len, n, asked)) break;
     }
     return len;
   } finally {
@@ -172,7 +209,47 @@ function readWhole(path: Buffer): number {
   }
 }
 
-function readHead(path: Buffer, bytes: number): Buffer {
+// Buffers of the reads in flight on the thread pool, each used by one read at a time.
+const LATER_SIZE = 64 * 1024;
+const spareBuffers: Buffer[] = [];
+
+/** readWhole() with each read() on the thread pool (see Host.readTextLater). */
+function readWholeLater(path: Buffer | string, done: Later, end?: ReadEnd): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (e) {
+    return errorCode(e);
+  }
+  let buf = spareBuffers.pop() ?? Buffer.allocUnsafe(LATER_SIZE);
+  let len = 0;
+  let asked = buf.length;
+  const finish = (code: string | null): void => {
+    closeSync(fd);
+    const text = code === null ? buf.toString("latin1", 0, len) : "";
+    if (buf.length === LATER_SIZE) spareBuffers.push(buf);
+    done(code, text);
+  };
+  const step = (e: NodeJS.ErrnoException | null, n: number): void => {
+    if (e !== null || n === 0 || end?.(buf, len + n, n, asked)) {
+      if (e === null) len += n;
+      finish(e === null ? null : errorCode(e));
+      return;
+    }
+    len += n;
+    if (len === buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, len);
+      buf = bigger;
+    }
+    asked = buf.length - len;
+    read(fd, buf, len, asked, null, step);
+  };
+  read(fd, buf, 0, asked, null, step);
+  return null;
+}
+
+function readHead(path: Buffer | string, bytes: number): Buffer {
   const fd = openSync(path, "r");
   try {
     const buf = Buffer.alloc(bytes);

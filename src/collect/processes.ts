@@ -19,12 +19,12 @@ import {
   type PathStat,
   type ProcessDetails,
   type ProcessRecord,
-  type RebootFacts,
 } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
-import { DELETED_SUFFIX, parseMaps, stripDeleted } from "../procfs/maps.js";
+import { DELETED_SUFFIX, endsAtGate, parseMaps, stripDeleted } from "../procfs/maps.js";
 import { parseStat } from "../procfs/stat.js";
-import { errorCode, type Host } from "./host.js";
+import { errorCode, type Host, oneRecord } from "./host.js";
+import { type EarlyMaps, ReadAhead, YIELD_EVERY } from "./read-ahead.js";
 
 export interface ProcessScan {
   processes: ProcessRecord[];
@@ -32,10 +32,6 @@ export interface ProcessScan {
   warnings: Warning[];
   /** Processes whose maps we were not allowed to read (other users' when not root). */
   denied: number;
-  /** The reboot facts, when the scan was asked to gather them (see parallel.ts). */
-  reboot?: RebootFacts;
-  /** How many threads scanned (parallel.ts). */
-  threads?: number;
 }
 
 export interface ScanOptions {
@@ -43,12 +39,21 @@ export interface ScanOptions {
   isRoot: boolean;
   /** Read everything for every process, not only where it can change the answer (--dump-snapshot). */
   everything: boolean;
+  /** Read maps files ahead on the thread pool (read-ahead.ts) where the host can. */
+  readAhead: boolean;
 }
 
 const GONE = new Set(["ENOENT", "ESRCH"]);
 
+/** Every process but our own, in PID order. */
+export async function scanProcesses(host: Host, opts: ScanOptions): Promise<ProcessScan> {
+  const warnings: Warning[] = [];
+  const pids = listPids(host, opts.selfPid, warnings);
+  return pids === null ? { ...emptyScan(), warnings } : scanPids(host, pids, opts);
+}
+
 /** The PIDs to scan, ascending, without our own. Null (with a warning) when /proc cannot be listed. */
-export function listPids(host: Host, selfPid: number, warnings: Warning[]): number[] | null {
+function listPids(host: Host, selfPid: number, warnings: Warning[]): number[] | null {
   let names: string[];
   try {
     names = host.readdir("/proc");
@@ -60,20 +65,15 @@ export function listPids(host: Host, selfPid: number, warnings: Warning[]): numb
   return pids.filter((p) => p !== selfPid).sort((a, b) => a - b);
 }
 
-export function emptyScan(): ProcessScan {
+function emptyScan(): ProcessScan {
   return { processes: [], views: { [HOST_VIEW]: {} }, warnings: [], denied: 0 };
 }
 
 /**
- * Scans the PIDs handed out by `next` (an index into `pids`, -1 when none is left), so that
- * several threads can share one list: see parallel.ts.
+ * Scans `pids`. With `opts.readAhead`, the thread pool reads maps files ahead of the judging
+ * (read-ahead.ts); the processes and warnings come out in PID order either way.
  */
-export function scanPids(
-  host: Host,
-  pids: readonly number[],
-  next: () => number,
-  opts: ScanOptions,
-): ProcessScan {
+async function scanPids(host: Host, pids: readonly number[], opts: ScanOptions): Promise<ProcessScan> {
   const scan = emptyScan();
   const paths = new Map<string, string>();
   const intern = (s: string): string => {
@@ -85,28 +85,42 @@ export function scanPids(
     return flat;
   };
   const selfMnt = readlinkOrNull(host, `/proc/${opts.selfPid}/ns/mnt`);
-  for (let i = next(); i !== -1; i = next()) {
-    const pid = pids[i]!;
-    let rec = readProcess(host, pid, selfMnt, scan, opts);
+  const judge = (pid: number, early: EarlyMaps | null): void => {
+    let rec = readProcess(host, pid, selfMnt, scan, opts, early);
     // The executable is read after the map: if it is not among the mapped files, the process
     // executed another program (or its PID was reused) in between. Read it again, once.
     if (rec !== null && !exeIsMapped(rec)) {
-      rec = readProcess(host, pid, selfMnt, scan, opts);
+      rec = readProcess(host, pid, selfMnt, scan, opts, null);
       if (rec !== null && !exeIsMapped(rec)) {
         scan.warnings.push({
           code: "changed",
           pid,
           message: `process ${pid} executed another program during the scan`,
         });
-        continue;
+        return;
       }
     }
-    if (rec === null) continue;
+    if (rec === null) return;
     // A normal run keeps only what analysis can report on; --dump-snapshot keeps every mapping.
     if (!opts.everything) rec.maps = rec.maps.filter((m) => maybeStale(m, scan.views[rec.view]));
     // A path cut out of the maps text keeps all of that text alive: keep one flat copy per path.
     for (const m of rec.maps) m.path = intern(m.path);
     scan.processes.push(rec);
+  };
+
+  // This thread and the read-ahead take PIDs from the same list, in order.
+  let taken = 0;
+  const next = (): number => (taken < pids.length ? pids[taken++]! : -1);
+  const ahead = opts.readAhead ? ReadAhead.start(host, next, (pid) => `/proc/${pid}/maps`, judge) : null;
+  let judged = 0;
+  for (let pid = next(); pid !== -1; pid = next()) {
+    judge(pid, null);
+    if (ahead !== null && ++judged % YIELD_EVERY === 0) await ahead.pause();
+  }
+  if (ahead !== null) {
+    await ahead.drain();
+    scan.processes.sort((a, b) => a.pid - b.pid);
+    scan.warnings.sort((a, b) => (a.pid ?? 0) - (b.pid ?? 0));
   }
   return scan;
 }
@@ -117,13 +131,23 @@ function readProcess(
   selfMnt: string | null,
   scan: ProcessScan,
   opts: ScanOptions,
+  early: EarlyMaps | null,
 ): ProcessRecord | null {
   const dir = `/proc/${pid}`;
   let mapsText: string;
-  try {
-    mapsText = host.readText(`${dir}/maps`);
-  } catch (e) {
-    const code = errorCode(e);
+  let code: string | null = null;
+  if (early !== null) {
+    mapsText = early.text;
+    code = early.code;
+  } else {
+    try {
+      mapsText = host.readText(`${dir}/maps`, endsAtGate);
+    } catch (e) {
+      mapsText = "";
+      code = errorCode(e);
+    }
+  }
+  if (code !== null) {
     if (GONE.has(code)) return null; // exited before we looked: it runs nothing now
     if (code === "EACCES" && !opts.isRoot) {
       scan.denied++;
@@ -243,7 +267,7 @@ function readDeletedFds(
 function readDetails(host: Host, pid: number, scan: ProcessScan): ProcessDetails | null {
   const dir = `/proc/${pid}`;
   try {
-    const stat = parseStat(host.readText(`${dir}/stat`));
+    const stat = parseStat(host.readText(`${dir}/stat`, oneRecord));
     if (stat === null) {
       scan.warnings.push({ code: "unreadable", pid, message: `cannot parse ${dir}/stat` });
       return null;
@@ -251,7 +275,7 @@ function readDetails(host: Host, pid: number, scan: ProcessScan): ProcessDetails
     const uid = host.owner(dir);
     let cgroup: string | null = null;
     try {
-      cgroup = host.readText(`${dir}/cgroup`);
+      cgroup = host.readText(`${dir}/cgroup`, oneRecord);
     } catch (e) {
       if (GONE.has(errorCode(e))) throw e;
     }

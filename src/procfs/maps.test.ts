@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { fixturePath } from "../../test/helpers/paths.js";
 import type { FileMapping } from "../model/snapshot.js";
-import { DELETED_SUFFIX, parseMaps } from "./maps.js";
+import { DELETED_SUFFIX, endsAtGate, parseMaps } from "./maps.js";
 
 const fixture = (name: string): string => readFileSync(fixturePath("procfs", name), "latin1");
 
@@ -284,5 +284,46 @@ describe("parseMaps properties", () => {
         assert.deepEqual(parseMaps(text), [...want.values()]);
       }),
     );
+  });
+});
+
+describe("endsAtGate: whether maps text read so far is all of it", () => {
+  const bytes = (s: string) => Buffer.from(s, "latin1");
+  const at = (s: string) => endsAtGate(bytes(s), s.length);
+  const whole = fixture("maps-hostile-paths.txt");
+  const gate = "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]\n";
+
+  it("is true for a whole maps file of a 64-bit x86 process (the vsyscall page comes last)", () => {
+    for (const name of ["maps-hostile-paths.txt", "maps-journald-xino.txt", "maps-systemd-pid1-xino.txt"]) {
+      assert.equal(at(fixture(name)), true, name);
+    }
+    // as an older kernel prints it (vsyscall=emulate)
+    assert.equal(at(gate.replace("--xp", "r-xp")), true);
+  });
+
+  it("is false for any shorter prefix, however it is cut", () => {
+    const cuts = [...whole.matchAll(/\n/g)].map((m) => m.index! + 1).filter((i) => i < whole.length);
+    for (const cut of [...cuts, whole.length - 1, whole.length - 5, 100]) {
+      assert.equal(at(whole.slice(0, cut)), false, `cut at ${cut}`);
+    }
+  });
+
+  it("is false for a file whose name only ends like the vsyscall line, and for a map without one", () => {
+    const hostile = `${whole.slice(0, whole.length - gate.length)}7f0000000000-7f0000001000 r-xp 00000000 fe:00 12 /tmp/x [vsyscall]\n`;
+    assert.equal(at(hostile), false);
+    assert.equal(
+      at(
+        `${whole.slice(0, whole.length - gate.length)}${gate.replace("ffffffffff600000", "fffffffffe600000")}`,
+      ),
+      false,
+    );
+    assert.equal(at(""), false);
+    assert.equal(at(gate.trimEnd()), false);
+  });
+
+  it("looks only at the bytes read so far, not at the rest of the buffer", () => {
+    const buf = bytes(`${gate}7f0000000000-7f0000001000 r-xp 00000000 fe:00 12 /lib/x.so\n`);
+    assert.equal(endsAtGate(buf, gate.length), true);
+    assert.equal(endsAtGate(buf, buf.length), false);
   });
 });

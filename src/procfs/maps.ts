@@ -20,6 +20,24 @@ export function stripDeleted(path: ByteString): ByteString {
   return path.endsWith(DELETED_SUFFIX) ? path.slice(0, -DELETED_SUFFIX.length) : path;
 }
 
+// x86-64's vsyscall page, which the kernel lists after every mapping of a 64-bit process: at an
+// address no file can be mapped at, so no other line can look like it.
+const GATE_START = "ffffffffff600000-ffffffffff601000 ";
+const GATE_END = " [vsyscall]\n";
+
+/**
+ * Whether maps text read so far (`len` bytes of `buf`) ends with the vsyscall line, i.e. is all
+ * of it: one read() fewer per process where there is one (x86-64); elsewhere the file is read
+ * until read() returns 0, as any file.
+ */
+export function endsAtGate(buf: Buffer, len: number): boolean {
+  if (len < GATE_START.length + GATE_END.length || buf[len - 1] !== 10) return false;
+  const start = buf.lastIndexOf(10, len - 2) + 1;
+  if (len - start > 2 * (GATE_START.length + GATE_END.length)) return false;
+  const line = buf.toString("latin1", start, len);
+  return line.startsWith(GATE_START) && line.endsWith(GATE_END);
+}
+
 /** Parses maps text (read as latin1) into one entry per mapped file, merged by path and inode. */
 export function parseMaps(text: ByteString): FileMapping[] {
   const out: FileMapping[] = [];
