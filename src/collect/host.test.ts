@@ -43,6 +43,10 @@ describe("realHost", () => {
     };
     assert.equal(host.readText(join(dir, "small"), spy), "small file\n");
     assert.deepEqual(calls, [[11, 11, 256 * 1024]]);
+    // One record: a read that filled all it was given may have more behind it; a short one is the end.
+    const none = Buffer.alloc(0);
+    assert.equal(oneRecord(none, 4096, 4096, 4096), false);
+    assert.equal(oneRecord(none, 300, 300, 4096), true);
     // A /proc file printed as one record comes whole from one read, with or without the last read().
     const stat = host.readText(`/proc/${process.pid}/stat`, oneRecord);
     assert.match(stat, /^[0-9]+ \(node\) [A-Z] /);

@@ -111,7 +111,7 @@ async function scanPids(host: Host, pids: readonly number[], opts: ScanOptions):
   // This thread and the read-ahead take PIDs from the same list, in order.
   let taken = 0;
   const next = (): number => (taken < pids.length ? pids[taken++]! : -1);
-  const ahead = opts.readAhead ? ReadAhead.start(host, next, (pid) => `/proc/${pid}/maps`, judge) : null;
+  const ahead = opts.readAhead ? ReadAhead.start(host, next, mapsPath, endsAtGate, judge) : null;
   let judged = 0;
   for (let pid = next(); pid !== -1; pid = next()) {
     judge(pid, null);
@@ -124,6 +124,8 @@ async function scanPids(host: Host, pids: readonly number[], opts: ScanOptions):
   }
   return scan;
 }
+
+const mapsPath = (pid: number): ByteString => `/proc/${pid}/maps`;
 
 function readProcess(
   host: Host,
@@ -141,7 +143,7 @@ function readProcess(
     code = early.code;
   } else {
     try {
-      mapsText = host.readText(`${dir}/maps`, endsAtGate);
+      mapsText = host.readText(mapsPath(pid), endsAtGate);
     } catch (e) {
       mapsText = "";
       code = errorCode(e);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Host, Later } from "./host.js";
+import { type Host, type Later, oneRecord, type ReadEnd } from "./host.js";
 import { DEPTH, type EarlyMaps, ReadAhead } from "./read-ahead.js";
 
 /**
@@ -8,9 +8,10 @@ import { DEPTH, type EarlyMaps, ReadAhead } from "./read-ahead.js";
  * "fail" fails at open (answered at once), anything else is the text of the file.
  */
 function laterHost(answer: (path: string) => string | "fail") {
-  const state = { inflight: 0, most: 0, started: [] as string[] };
+  const state = { inflight: 0, most: 0, started: [] as string[], ends: new Set<ReadEnd | undefined>() };
   const host = {
-    readTextLater(path: string, done: Later): string | null {
+    readTextLater(path: string, done: Later, end?: ReadEnd): string | null {
+      state.ends.add(end);
       const text = answer(path);
       if (text === "fail") return "ENOENT";
       state.started.push(path);
@@ -38,6 +39,7 @@ describe("ReadAhead", () => {
       host,
       list(500),
       (pid) => `/proc/${pid}/maps`,
+      oneRecord,
       (pid, maps) => {
         assert.ok(!judged.has(pid), `PID ${pid} judged twice`);
         judged.set(pid, maps);
@@ -47,6 +49,7 @@ describe("ReadAhead", () => {
     await ahead.drain();
     assert.equal(judged.size, 500);
     assert.equal(state.most, DEPTH);
+    assert.deepEqual([...state.ends], [oneRecord], "every read ends where the caller said");
     for (const [pid, maps] of judged)
       assert.deepEqual(maps, { code: null, text: `map of /proc/${pid}/maps` });
   });
@@ -55,7 +58,7 @@ describe("ReadAhead", () => {
     const { host } = laterHost(() => "x");
     const next = list(100);
     const early: number[] = [];
-    const ahead = ReadAhead.start(host, next, String, (pid) => early.push(pid))!;
+    const ahead = ReadAhead.start(host, next, String, oneRecord, (pid) => early.push(pid))!;
     const mine: number[] = [];
     for (let pid = next(); pid !== -1; pid = next()) {
       mine.push(pid);
@@ -73,7 +76,7 @@ describe("ReadAhead", () => {
     const { host, state } = laterHost(() => "fail");
     const codes = new Set<string | null>();
     let count = 0;
-    const ahead = ReadAhead.start(host, list(100_000), String, (_pid, maps) => {
+    const ahead = ReadAhead.start(host, list(100_000), String, oneRecord, (_pid, maps) => {
       codes.add(maps.code);
       count++;
     })!;
@@ -86,7 +89,7 @@ describe("ReadAhead", () => {
   it("rejects drain() with what a judge threw, after the reads in flight have finished", async () => {
     const { host, state } = laterHost(() => "x");
     const boom = new Error("judge failed");
-    const ahead = ReadAhead.start(host, list(200), String, (pid) => {
+    const ahead = ReadAhead.start(host, list(200), String, oneRecord, (pid) => {
       if (pid === 5) throw boom;
     })!;
     await assert.rejects(ahead.drain(), boom);
@@ -97,7 +100,7 @@ describe("ReadAhead", () => {
   it("is not started on a host that cannot read later", () => {
     const host = {} as Host;
     assert.equal(
-      ReadAhead.start(host, list(3), String, () => {}),
+      ReadAhead.start(host, list(3), String, oneRecord, () => {}),
       null,
     );
   });

@@ -12,8 +12,7 @@
 
 import { lazy } from "../lazy.js";
 import type { ByteString } from "../model/bytes.js";
-import { endsAtGate } from "../procfs/maps.js";
-import type { Host, Later } from "./host.js";
+import type { Host, Later, ReadEnd } from "./host.js";
 
 /** A maps file read ahead: its text, or the errno name of the failed read (and ""). */
 export interface EarlyMaps {
@@ -61,24 +60,20 @@ export class ReadAhead {
   ) {}
 
   /**
-   * Starts reading the maps files (`pathOf`) of the PIDs `next` hands out (-1 when none is left);
-   * null when the host cannot read later. `judge` runs on this thread for each finished read;
-   * what it throws, drain() throws.
+   * Starts reading the maps files (`pathOf`, read as far as `end` says) of the PIDs `next` hands
+   * out (-1 when none is left); null when the host cannot read later. `judge` runs on this thread
+   * for each finished read; what it throws, drain() throws.
    */
   static start(
     host: Host,
     next: () => number,
     pathOf: (pid: number) => ByteString,
+    end: ReadEnd,
     judge: (pid: number, maps: EarlyMaps) => void,
   ): ReadAhead | null {
     const later = host.readTextLater;
     if (later === undefined) return null;
-    const ahead = new ReadAhead(
-      (path, done) => later.call(host, path, done, endsAtGate),
-      next,
-      pathOf,
-      judge,
-    );
+    const ahead = new ReadAhead((path, done) => later.call(host, path, done, end), next, pathOf, judge);
     ahead.fill();
     return ahead;
   }

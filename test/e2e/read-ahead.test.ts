@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { realHost } from "../../src/collect/host.js";
+import { type Host, realHost } from "../../src/collect/host.js";
 import { type ProcessScan, scanProcesses } from "../../src/collect/processes.js";
 import { compile, install, isRoot, Lab, replaceByRename } from "./helpers.js";
 
@@ -28,8 +28,19 @@ describe("the scan with read-ahead", () => {
     await lab?.close();
   });
 
-  const scan = (readAhead: boolean) =>
-    scanProcesses(realHost("/"), { selfPid: process.pid, isRoot, everything: false, readAhead });
+  let readLater = 0;
+  const scan = (readAhead: boolean) => {
+    // The real host, counting the maps files read on the thread pool.
+    const real = realHost("/");
+    const host: Host = {
+      ...real,
+      readTextLater: (path, done, end) => {
+        readLater++;
+        return real.readTextLater!(path, done, end);
+      },
+    };
+    return scanProcesses(host, { selfPid: process.pid, isRoot, everything: false, readAhead });
+  };
   const staleOf = (s: ProcessScan, pid: number) =>
     s.processes
       .find((p) => p.pid === pid)
@@ -37,7 +48,12 @@ describe("the scan with read-ahead", () => {
       .map((m) => m.path);
 
   it("finds every stale holder, as the synchronous scan does", async () => {
-    const [ahead, sync] = [await scan(true), await scan(false)];
+    readLater = 0;
+    const ahead = await scan(true);
+    assert.ok(readLater > 0, "maps files were read on the thread pool");
+    const early = readLater;
+    const sync = await scan(false);
+    assert.equal(readLater, early, "none without read-ahead");
     for (const pid of holders) {
       assert.deepEqual(staleOf(ahead, pid), [lib], `holder ${pid} with read-ahead`);
       assert.deepEqual(staleOf(sync, pid), [lib], `holder ${pid} without`);
