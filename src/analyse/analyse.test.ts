@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fixturePath } from "../../test/helpers/paths.js";
 import type { KernelFacts } from "../model/kernel.js";
-import type { RebootFacts, Snapshot } from "../model/snapshot.js";
+import type { ProcessRecord, RebootFacts, Snapshot } from "../model/snapshot.js";
 import { analyse, ownerOf } from "./analyse.js";
 
 const snapshot = JSON.parse(
@@ -49,6 +49,79 @@ describe("analyse, replaying a snapshot captured on Debian 12", () => {
       report.warnings.map((w) => [w.code, w.pid]),
       [["unreadable", 1]],
     );
+  });
+});
+
+describe("analyse, one process's hits", () => {
+  const LIB = "/usr/lib/x86_64-linux-gnu/libssl.so.3";
+  const proc = (pid: number, maps: ProcessRecord["maps"], fds: ProcessRecord["fds"], cgroup: string) => ({
+    pid,
+    view: "host",
+    exe: "/usr/sbin/nginx",
+    maps,
+    fds,
+    details: { comm: "nginx", ppid: 1, uid: 0, startTime: "1", cgroup },
+  });
+  const map = (path: string, inode: string, exec: boolean) => ({
+    path,
+    deleted: true,
+    dev: "fe:01",
+    inode,
+    exec,
+  });
+  const fd = (path: string, inode: string) => ({ fd: 3, path, deleted: true, inode, mode: 0o100755 });
+  const snap = (processes: ProcessRecord[]): Snapshot => ({
+    ...structuredClone(snapshot),
+    processes,
+    views: { host: {} },
+    warnings: [],
+  });
+
+  it("reports a file both mapped and held open once, and two inodes at one path twice", () => {
+    const r = analyse(
+      snap([proc(10, [map(LIB, "7", true), map(LIB, "8", true)], [fd(LIB, "7"), fd(LIB, "9")], "0::/\n")]),
+    );
+    assert.deepEqual(
+      r.stale[0]!.files.map((f) => [f.inode, f.kind]),
+      [
+        ["7", "mapping"],
+        ["8", "mapping"],
+        ["9", "open-file"],
+      ],
+    );
+  });
+
+  it("takes the first hit of a file: a data mapping seen first dismisses the file", () => {
+    const r = analyse(
+      snap([proc(10, [map("/srv/data.bin", "5", false)], [fd("/srv/data.bin", "5")], "0::/\n")]),
+    );
+    assert.deepEqual(r.stale, []);
+    assert.deepEqual(
+      r.ignored.map((h) => [h.kind, h.rule]),
+      [["mapping", "data-mapping"]],
+    );
+  });
+
+  it("names the rule per kind: the same path is a memfd mapping and a memfd open file", () => {
+    const r = analyse(snap([proc(10, [map("/memfd:x", "5", true)], [fd("/memfd:x", "6")], "0::/\n")]));
+    assert.deepEqual(
+      r.ignored.map((h) => [h.kind, h.rule]),
+      [
+        ["mapping", "memfd"],
+        ["open-file", "memfd"],
+      ],
+    );
+  });
+
+  it("works out an owner once per cgroup text, but PID 1 on its own", () => {
+    const text = "0::/init.scope\n";
+    const r = analyse(
+      snap([proc(10, [map(LIB, "7", true)], [], text), proc(1, [map(LIB, "7", true)], [], text)]),
+    );
+    const [other, init] = r.stale;
+    assert.equal(init!.owner.kind, "pid1");
+    assert.notEqual(other!.owner.kind, "pid1");
+    assert.equal(other!.unit, "init.scope");
   });
 });
 

@@ -36,7 +36,7 @@ export function analyse(snapshot: Snapshot, opts: AnalyseOptions = { ignored: tr
   const ignored: IgnoredHit[] = [];
   const packages: Record<string, PackageInfo> = {};
   const owners = snapshot.packages?.owners ?? {};
-  const units = new Map<string, ProcessOwner>();
+  const units = new Map<string | null, ProcessOwner>();
 
   for (const proc of snapshot.processes) {
     const found = findStaleFiles(proc, snapshot.views[proc.view], opts.ignored ? ignored : null);
@@ -47,7 +47,8 @@ export function analyse(snapshot: Snapshot, opts: AnalyseOptions = { ignored: tr
       const key = inHostView ? (owners[f.path]?.[0] ?? null) : null;
       const info = key === null ? undefined : snapshot.packages?.packages[key];
       if (key !== null && info !== undefined) packages[key] = info;
-      return { ...f, package: key !== null && info !== undefined ? key : null };
+      const pkg = key !== null && info !== undefined ? key : null;
+      return { path: f.path, kind: f.kind, reason: f.reason, inode: f.inode, package: pkg };
     });
     const described = describeProcess(proc, files, units);
     described.initScript = initScriptFor(described, snapshot);
@@ -78,8 +79,10 @@ export function findStaleFiles(
   ignored: IgnoredHit[] | null,
 ): Found[] {
   const out: Found[] = [];
-  const seen = new Set<string>();
-  const exePath = proc.exe === null ? null : stripDeleted(proc.exe);
+  // Inodes already considered, by path: a file both mapped and held open is reported once. Keyed by
+  // the path alone because the scan interns paths, so their hashes are computed once per run.
+  let seen: Map<ByteString, string[]> | null = null;
+  let exePath: ByteString | null | undefined;
 
   const consider = (
     path: ByteString,
@@ -87,10 +90,12 @@ export function findStaleFiles(
     reason: Found["reason"],
     inode: string,
     code: boolean,
-  ) => {
-    const key = `${inode}\0${path}`;
-    if (seen.has(key)) return;
-    seen.add(key);
+  ): void => {
+    seen ??= new Map();
+    const inodes = seen.get(path);
+    if (inodes === undefined) seen.set(path, [inode]);
+    else if (inodes.includes(inode)) return;
+    else inodes.push(inode);
     const rule =
       cachedPathRule(path, kind) ?? (code ? null : kind === "mapping" ? DATA_MAPPING_RULE : DATA_FILE_RULE);
     if (rule !== null) {
@@ -103,6 +108,7 @@ export function findStaleFiles(
   for (const m of proc.maps) {
     const verdict = judge(m.path, m.deleted, m.dev, m.inode, stats);
     if (verdict !== "deleted" && verdict !== "replaced") continue;
+    if (exePath === undefined) exePath = proc.exe === null ? null : stripDeleted(proc.exe);
     const kind: StaleKind = m.exec && m.path === exePath ? "executable" : "mapping";
     consider(m.path, kind, verdict, m.inode, m.exec);
   }
@@ -133,15 +139,20 @@ export function ownerOf(pid: number, cgroupText: string | null): ProcessOwner {
   };
 }
 
-// The same few paths (a library, /dev/zero, a memfd) come up in process after process.
-const ruleCache = new Map<string, IgnoreRule | null>();
+// The same few paths (a library, /dev/zero, a memfd) come up in process after process. One map per
+// kind, keyed by the path alone: a key built by concatenation would be hashed afresh on every call.
+const ruleCache: Record<StaleKind, Map<ByteString, IgnoreRule | null>> = {
+  executable: new Map(),
+  mapping: new Map(),
+  "open-file": new Map(),
+};
 
 function cachedPathRule(path: ByteString, kind: StaleKind): IgnoreRule | null {
-  const key = `${kind}\0${path}`;
-  let rule = ruleCache.get(key);
+  const cache = ruleCache[kind];
+  let rule = cache.get(path);
   if (rule === undefined) {
     rule = matchPathRule(path, kind);
-    ruleCache.set(key, rule);
+    cache.set(path, rule);
   }
   return rule;
 }
@@ -149,16 +160,15 @@ function cachedPathRule(path: ByteString, kind: StaleKind): IgnoreRule | null {
 function describeProcess(
   proc: ProcessRecord,
   files: StaleFile[],
-  owners: Map<string, ProcessOwner>,
+  owners: Map<string | null, ProcessOwner>,
 ): StaleProcess {
   const d = proc.details;
   const text = d?.cgroup ?? null;
   // The processes of one unit share the same cgroup text: work it out once (PID 1 is its own case).
-  const key = `${proc.pid === 1 ? "1" : ""}:${text ?? ""}:${text === null ? "null" : ""}`;
-  let owner = owners.get(key);
+  let owner = proc.pid === 1 ? undefined : owners.get(text);
   if (owner === undefined) {
     owner = ownerOf(proc.pid, text);
-    owners.set(key, owner);
+    if (proc.pid !== 1) owners.set(text, owner);
   }
   return {
     pid: proc.pid,
@@ -166,7 +176,10 @@ function describeProcess(
     uid: d?.uid ?? null,
     comm: d?.comm ?? null,
     exe: proc.exe === null ? null : stripDeleted(proc.exe),
-    ...owner,
+    cgroup: owner.cgroup,
+    unit: owner.unit,
+    userUnit: owner.userUnit,
+    owner: owner.owner,
     initScript: null,
     inContainerImage: proc.view !== HOST_VIEW,
     files,
