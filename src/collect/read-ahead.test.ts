@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type Host, type Later, oneRecord, type ReadEnd } from "./host.js";
-import { DEPTH, type EarlyMaps, ReadAhead } from "./read-ahead.js";
+import { DEPTH, type EarlyMaps, REFILL_AT, ReadAhead } from "./read-ahead.js";
 
 /**
  * A host whose later reads answer on a later turn of the event loop, in an order the test picks:
@@ -52,6 +52,29 @@ describe("ReadAhead", () => {
     assert.deepEqual([...state.ends], [oneRecord], "every read ends where the caller said");
     for (const [pid, maps] of judged)
       assert.deepEqual(maps, { code: null, text: `map of /proc/${pid}/maps` });
+  });
+
+  it("starts reads again in batches: only once REFILL_AT are left in flight, then up to DEPTH", async () => {
+    const { host, state } = laterHost(() => "x");
+    const seen: number[] = [];
+    const host2 = {
+      readTextLater(path: string, done: Later, end?: ReadEnd): string | null {
+        seen.push(state.inflight); // reads in flight when this one starts
+        return host.readTextLater!(path, done, end);
+      },
+    } as unknown as Host;
+    const ahead = ReadAhead.start(host2, list(300), String, oneRecord, () => {})!;
+    await ahead.drain();
+    assert.equal(seen.length, 300);
+    // The first DEPTH start at once; after that every batch opens with REFILL_AT in flight.
+    assert.deepEqual(
+      seen.slice(0, DEPTH),
+      Array.from({ length: DEPTH }, (_, i) => i),
+    );
+    const batches = seen.slice(DEPTH).filter((inflight, i, rest) => i === 0 || inflight <= rest[i - 1]!);
+    assert.ok(batches.length > 0);
+    for (const inflight of batches) assert.equal(inflight, REFILL_AT);
+    assert.ok(Math.max(...seen) < DEPTH);
   });
 
   it("shares the list with its caller: what the caller takes meanwhile is not read ahead", async () => {

