@@ -215,6 +215,7 @@ if (only === null && machine.date) {
   console.log(
     `node ${machine.node}, hyperfine ${machine.hyperfine}, needrestart ${machine.needrestart}, debian-goodies ${machine.debian_goodies}, lsof ${machine.lsof}; holders ${machine.detach ? "reparented to PID 1" : "children of the launcher"}; afterpatch bundle sha256 ${machine.afterpatch_bundle_sha256 ?? "?"} (git ${machine.afterpatch_commit ?? "?"} + working tree)`,
   );
+  console.log(envLine(machine));
   console.log("");
 }
 for (const [n, run] of runs) {
@@ -274,3 +275,12 @@ console.log("Targets");
 for (const [what, want, got, v] of results)
   console.log(`  ${pad(what, 40)} ${pad(want, 16)} ${pad(got, 40)} ${v}`);
 process.exit(failed ? 1 : 0);
+
+/** How the timed commands' environment was set (older runs did not say: the caller's). */
+function envLine(m) {
+  if (m.env === "clean") {
+    const dropped = m.env_dropped ? `; of the caller's, dropped: ${m.env_dropped}` : "";
+    return `environment: clean, as sudo leaves it (env -i PATH HOME LC_ALL=C)${dropped}`;
+  }
+  return `environment: the caller's${m.env === "inherit" ? " (BENCH_ENV=inherit)" : " (not recorded)"}`;
+}

@@ -26,6 +26,10 @@
 #   BENCH_NODE=node              the node that runs afterpatch and the `node -e 0` floor
 #   BENCH_PROFILE=0              1: also record `node --cpu-prof` of afterpatch per N and print the top functions
 #   BENCH_STRICT=0               1: exit 1 when a target FAILs or cannot be measured
+#   BENCH_ENV=clean              clean: every timed command runs in the environment `sudo` leaves (env -i
+#                                with PATH, HOME, LC_ALL=C); inherit: in the caller's own. The caller's can
+#                                move the figures: NODE_EXTRA_CA_CERTS makes every Node start-up parse
+#                                those certificates (see bench/README.md, "The environment")
 set -Eeuo pipefail
 export LC_ALL=C
 shopt -s nullglob
@@ -49,6 +53,17 @@ MAX_RUNS=${BENCH_MAX_RUNS:-6}
 DETACH=${BENCH_DETACH:-1}
 WORK=${BENCH_WORKDIR:-/var/lib/afterpatch-bench}
 RSS_RUNS=${BENCH_RSS_RUNS:-3}
+ENV_MODE=${BENCH_ENV:-clean}
+case $ENV_MODE in
+clean) RUN_ENV=(env -i "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "HOME=${HOME:-/root}" LC_ALL=C) ;;
+inherit) RUN_ENV=() ;;
+*)
+  echo "bench: BENCH_ENV must be clean or inherit, not '$ENV_MODE'" >&2
+  exit 2
+  ;;
+esac
+# Variables of the caller's that change how the timed programs start or run (Node, libuv, the loader).
+ENV_DROPPED=$(env | sed -n 's/^\(NODE_[A-Z_]*\|UV_[A-Z_]*\|LD_[A-Z_]*\|PYTHON[A-Z_]*\|PERL[A-Z0-9_]*\)=.*/\1/p' | sort | paste -sd' ')
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$BENCH_DIR/results/$STAMP
 AFTERPATCH=$REPO/dist/afterpatch.cjs
@@ -257,6 +272,8 @@ json_str() { node -e 'process.stdout.write(JSON.stringify(process.argv[1]))' "$1
     "$(json_str "$(version_of debian-goodies)")" "$(json_str "$(version_of lsof)")"
   printf '  "afterpatch_commit": %s,\n' "$(json_str "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)")"
   printf '  "afterpatch_bundle_sha256": %s,\n' "$(json_str "$AFTERPATCH_SHA")"
+  [ "$ENV_MODE" = clean ] || ENV_DROPPED=
+  printf '  "env": %s,\n  "env_dropped": %s,\n' "$(json_str "$ENV_MODE")" "$(json_str "$ENV_DROPPED")"
   printf '  "detach": %s,\n  "packaged": %s\n}\n' "$DETACH" "$PACKAGED"
 } >"$OUT/machine.json"
 
@@ -328,7 +345,7 @@ sanity_run() {
   shift 2
   local base="$OUT/N$n.$tool"
   local rc=0
-  /usr/bin/time -v -o "$base.time" "$@" >"$base.out" 2>"$base.err" || rc=$?
+  "${RUN_ENV[@]}" /usr/bin/time -v -o "$base.time" "$@" >"$base.out" 2>"$base.err" || rc=$?
   echo "$rc"
 }
 
@@ -478,7 +495,7 @@ bench_one() { # N
   if [ "$AFTERPATCH_OK" = 1 ]; then
     local i rss max=0
     for ((i = 0; i < RSS_RUNS; i++)); do
-      /usr/bin/time -v -o "$OUT/N$n.rss.time" "$NODE" "$AFTERPATCH" --json >/dev/null 2>&1 || true
+      "${RUN_ENV[@]}" /usr/bin/time -v -o "$OUT/N$n.rss.time" "$NODE" "$AFTERPATCH" --json >/dev/null 2>&1 || true
       rss=$(rss_of "$OUT/N$n.rss.time")
       [ "${rss:-0}" -gt "$max" ] && max=$rss
     done
@@ -506,7 +523,7 @@ bench_one() { # N
   local r
   for ((r = 1; r <= ROUNDS; r++)); do
     say "N=$n: hyperfine round $r/$ROUNDS (warmup $WARMUP, runs $MIN_RUNS..$MAX_RUNS per command)"
-    setsid hyperfine -N -i --warmup "$WARMUP" -m "$MIN_RUNS" -M "$MAX_RUNS" \
+    setsid "${RUN_ENV[@]}" hyperfine -N -i --warmup "$WARMUP" -m "$MIN_RUNS" -M "$MAX_RUNS" \
       --export-json "$OUT/N$n.hyperfine.r$r.json" "${args[@]}" &
     HF_PID=$!
     wait "$HF_PID" || fail "hyperfine failed"
@@ -514,7 +531,7 @@ bench_one() { # N
   done
   if [ ${#slow[@]} -gt 0 ]; then
     say "N=$n: hyperfine, needrestart ($MIN_RUNS runs)"
-    setsid hyperfine -N -i --warmup 0 -r "$MIN_RUNS" --export-json "$OUT/N$n.hyperfine.slow.json" "${slow[@]}" &
+    setsid "${RUN_ENV[@]}" hyperfine -N -i --warmup 0 -r "$MIN_RUNS" --export-json "$OUT/N$n.hyperfine.slow.json" "${slow[@]}" &
     HF_PID=$!
     wait "$HF_PID" || fail "hyperfine failed"
     HF_PID=
