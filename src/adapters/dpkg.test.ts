@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { fixturePath } from "../../test/helpers/paths.js";
 import { type SpyOptions, spyHost as spyOn } from "../../test/helpers/spy-host.js";
-import { type Host, realHost } from "../collect/host.js";
+import { type Host, readingOnce, realHost } from "../collect/host.js";
 import type { ByteString } from "../model/bytes.js";
 import type { PackageInfo } from "../model/snapshot.js";
 import { diversionTable, listedNamesFor, ownersOnDisk, parseDiversions } from "../pkgdb/dpkg-diversions.js";
@@ -330,6 +330,21 @@ describe("dpkg.initScripts on a fixture root of real Debian 12 database files", 
       reads.filter((p) => p.endsWith(".list")),
       ["/var/lib/dpkg/info/postgresql-common.list"],
     );
+  });
+
+  test("reads the status file once for a lookup and an init-script search together (readingOnce)", () => {
+    const { host, reads } = spyHost();
+    const db = readingOnce(host);
+    const found = dpkg.lookup(db, ["/usr/bin/pg_ctlcluster"], true);
+    const scripts = dpkg.initScripts!(db, ["/usr/bin/pg_ctlcluster"], true);
+    assert.deepEqual(found.index.owners["/usr/bin/pg_ctlcluster"], ["postgresql-common"]);
+    assert.deepEqual(scripts.scripts, { "postgresql-common": ["postgresql"] });
+    assert.equal(reads.filter((p) => p === "/var/lib/dpkg/status").length, 1);
+    // Without it, each reads the file.
+    const bare = spyHost();
+    dpkg.lookup(bare.host, ["/usr/bin/pg_ctlcluster"], true);
+    dpkg.initScripts!(bare.host, ["/usr/bin/pg_ctlcluster"], true);
+    assert.equal(bare.reads.filter((p) => p === "/var/lib/dpkg/status").length, 2);
   });
 
   test("names the package that ships the script named like a program it does not own", () => {

@@ -9,7 +9,7 @@ import type { ByteString } from "../model/bytes.js";
 import { HOST_VIEW, SNAPSHOT_FORMAT, type Snapshot } from "../model/snapshot.js";
 import type { Warning } from "../model/warning.js";
 import { stripDeleted } from "../procfs/maps.js";
-import { type Host, isDir, isUsrMerged } from "./host.js";
+import { type Host, isDir, isUsrMerged, readingOnce } from "./host.js";
 import { type ProcessScan, reportableFiles, scanProcesses } from "./processes.js";
 import { useReadAhead } from "./read-ahead.js";
 import { gatherRebootFacts } from "./reboot-facts.js";
@@ -37,10 +37,11 @@ export async function collect(host: Host, opts: CollectOptions): Promise<Snapsho
     readAhead: useReadAhead(),
   });
   const paths = [...reportablePaths(scan)];
-  const packages = pm !== null && paths.length > 0 ? pm.lookup(host, paths, usrMerged) : null;
+  const db = readingOnce(host); // the lookup and the init-script search share the database's files
+  const packages = pm !== null && paths.length > 0 ? pm.lookup(db, paths, usrMerged) : null;
   const programs = withPrograms ? reportablePrograms(scan) : [];
   if (programs.length > 0 && packages !== null && pm?.initScripts !== undefined) {
-    const found = pm.initScripts(host, programs, usrMerged);
+    const found = pm.initScripts(db, programs, usrMerged);
     // An owner the lookup found (a replaced program is a stale file too) stays as it found it.
     packages.index.owners = { ...found.owners, ...packages.index.owners };
     packages.index.initScripts = found.scripts;

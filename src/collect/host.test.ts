@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { repoRoot } from "../../test/helpers/paths.js";
 import { endsAtGate } from "../procfs/maps.js";
-import { formatDev, oneRecord, type ReadEnd, realHost } from "./host.js";
+import { formatDev, type Host, oneRecord, type ReadEnd, readingOnce, realHost } from "./host.js";
 
 const dir = mkdtempSync(join(repoRoot, "build", "host-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -109,5 +109,44 @@ describe("formatDev", () => {
     assert.equal(formatDev((259n << 8n) | 2n), "103:02");
     // minor above 255 goes into the high bits (new_encode_dev)
     assert.equal(formatDev((0x12345n & 0xffn) | (8n << 8n) | ((0x12345n & ~0xffn) << 12n)), "08:12345");
+  });
+});
+
+describe("readingOnce", () => {
+  // A host that counts its reads, a class (methods on the prototype), whose text changes per read.
+  class Counting {
+    reads = 0;
+    readText(path: string, _end?: ReadEnd): string {
+      this.reads++;
+      if (path === "/missing") throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
+      return `${path} #${this.reads}`;
+    }
+    readlink(path: string): string {
+      return `-> ${path}`;
+    }
+  }
+
+  it("reads a whole file once and answers the same text after", () => {
+    const inner = new Counting();
+    const once = readingOnce(inner as unknown as Host);
+    assert.equal(once.readText("/a"), "/a #1");
+    assert.equal(once.readText("/a"), "/a #1");
+    assert.equal(once.readText("/b"), "/b #2");
+    assert.equal(inner.reads, 2);
+  });
+
+  it("keeps neither a read with an end rule nor a failed read", () => {
+    const inner = new Counting();
+    const once = readingOnce(inner as unknown as Host);
+    assert.equal(once.readText("/a", oneRecord), "/a #1");
+    assert.equal(once.readText("/a", oneRecord), "/a #2");
+    assert.throws(() => once.readText("/missing"), /ENOENT/);
+    assert.throws(() => once.readText("/missing"), /ENOENT/);
+    assert.equal(inner.reads, 4);
+  });
+
+  it("passes every other call to the host, as its own", () => {
+    const once = readingOnce(new Counting() as unknown as Host);
+    assert.equal(once.readlink("/x"), "-> /x");
   });
 });

@@ -275,6 +275,26 @@ export function formatDev(dev: bigint): string {
 const childProcess = lazy<typeof import("node:child_process")>("node:child_process");
 
 /** A regular file (following links)? False for anything absent or unreadable. */
+/**
+ * The host, with each whole file's text read at most once: the package database's files are read
+ * by the owner lookup and again by the init-script search (dpkg's status file), and the database
+ * is read once per check. A read with an `end` rule, or one that fails, is not kept.
+ */
+export function readingOnce(host: Host): Host {
+  const texts = new Map<ByteString, ByteString>();
+  const once: Host = Object.create(host);
+  once.readText = (path, end) => {
+    if (end !== undefined) return host.readText(path, end);
+    let text = texts.get(path);
+    if (text === undefined) {
+      text = host.readText(path);
+      texts.set(path, text);
+    }
+    return text;
+  };
+  return once;
+}
+
 export function isFile(host: Host, path: ByteString): boolean {
   return fileType(host, path) === 0o100000;
 }
