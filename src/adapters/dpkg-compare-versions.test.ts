@@ -4,15 +4,11 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
 import fc from "fast-check";
+import { disagreements, type Pair, shellVerdicts } from "../../test/helpers/tool-verdicts.js";
 import { dpkgVersionT, realAndEdge, tVersionCompare, versionPair } from "../pkgdb/_dpkg-version-cases.js";
 import { compareDebianVersions, parseDebianVersion } from "../pkgdb/dpkg-version.js";
 
-type Pair = readonly [string, string];
-
-/**
- * dpkg's verdict (-1, 0, 1) on every pair, from one shell: one spawn from the test, at most two dpkg
- * runs per pair. Versions travel as arguments, never through the shell's parser.
- */
+/** dpkg's verdict (-1, 0, 1) on every pair, from one shell: at most two dpkg runs per pair. */
 function dpkgCompare(pairs: readonly Pair[]): number[] {
   const script = `
     while [ $# -gt 0 ]; do
@@ -21,26 +17,10 @@ function dpkgCompare(pairs: readonly Pair[]): number[] {
       else echo 1; fi
       shift 2
     done`;
-  const r = spawnSync("sh", ["-c", script, "sh", ...pairs.flat()], {
-    encoding: "latin1",
-    env: { PATH: "/usr/bin:/bin", LC_ALL: "C" },
-  });
-  assert.equal(r.status, 0, r.stderr);
-  const out = r.stdout.trim().split("\n").map(Number);
-  assert.equal(out.length, pairs.length, "one answer per pair");
-  return out;
+  return shellVerdicts(script, pairs);
 }
 
-function sign(n: number): number {
-  return n < 0 ? -1 : n > 0 ? 1 : 0;
-}
-
-function disagreements(pairs: readonly Pair[]): { a: string; b: string; dpkg: number; ours: number }[] {
-  const dpkg = dpkgCompare(pairs);
-  return pairs
-    .map(([a, b], i) => ({ a, b, dpkg: dpkg[i]!, ours: sign(compareDebianVersions(a, b)) }))
-    .filter((d) => d.dpkg !== d.ours);
-}
+const disagree = (pairs: readonly Pair[]) => disagreements(pairs, dpkgCompare(pairs), compareDebianVersions);
 
 describe("compareDebianVersions against the real dpkg --compare-versions", () => {
   const skip = spawnSync("dpkg", ["--version"]).status === 0 ? false : "dpkg is not installed here";
@@ -52,12 +32,12 @@ describe("compareDebianVersions against the real dpkg --compare-versions", () =>
       .filter(([a, b]) => accepted(a) && accepted(b))
       .map(([a, b]): Pair => [a, b]);
     assert.ok(pairs.length > 60);
-    assert.deepEqual(disagreements(pairs), []);
+    assert.deepEqual(disagree(pairs), []);
   });
 
   test("agrees on 300 generated pairs", { skip }, () => {
     const seed = Date.now() | 0;
     const pairs = fc.sample(versionPair, { numRuns: 300, seed });
-    assert.deepEqual(disagreements(pairs), [], `fast-check seed ${seed}`);
+    assert.deepEqual(disagree(pairs), [], `fast-check seed ${seed}`);
   });
 });
