@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { bootImage, kernelFacts } from "../../test/helpers/kernel-facts.js";
 import { fixturePath } from "../../test/helpers/paths.js";
 import type { KernelFacts } from "../model/kernel.js";
 import type { ProcessRecord, RebootFacts, Snapshot } from "../model/snapshot.js";
@@ -148,24 +149,9 @@ describe("ownerOf", () => {
 
 describe("analyse, the reboot verdict", () => {
   const build = "#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)";
-  const kernel = (images: KernelFacts["images"]): KernelFacts => ({
-    runningRelease: "6.1.0-27-amd64",
-    runningBuild: build,
-    images,
-    moduleReleases: images.map((i) => i.nameRelease!),
-    livepatches: [],
-    livepatchSupported: false,
-    deviceTreeModel: null,
-    packages: null,
-    notes: [],
-  });
-  const image = (release: string, b: string) => ({
-    path: `/boot/vmlinuz-${release}`,
-    source: "boot" as const,
-    nameRelease: release,
-    version: { release, build: b, format: "bzimage" as const },
-    error: null,
-  });
+  const kernel = (images: KernelFacts["images"]): KernelFacts =>
+    kernelFacts("6.1.0-27-amd64", build, { images, moduleReleases: images.map((i) => i.nameRelease!) });
+  const image = bootImage;
   const facts = (over: Partial<RebootFacts> = {}): RebootFacts => ({
     kernel: kernel([image("6.1.0-27-amd64", build)]),
     microcode: { status: "not-applicable", reason: "a virtual machine" },

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { kernelFacts } from "../../test/helpers/kernel-facts.js";
 import type { InstalledImage, KernelFacts } from "../model/kernel.js";
 import type { KernelStatus } from "../model/reboot.js";
 import { analyseKernel } from "./kernel.js";
@@ -28,18 +29,7 @@ function img(
 }
 
 function facts(over: Partial<KernelFacts>): KernelFacts {
-  return {
-    runningRelease: "6.1.0-56-amd64",
-    runningBuild: B56,
-    images: [],
-    moduleReleases: [],
-    livepatches: [],
-    livepatchSupported: false,
-    deviceTreeModel: null,
-    packages: null,
-    notes: [],
-    ...over,
-  };
+  return kernelFacts("6.1.0-56-amd64", B56, over);
 }
 
 const debianPkgs = [

