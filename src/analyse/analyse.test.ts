@@ -39,7 +39,7 @@ describe("analyse, replaying a snapshot captured on Debian 12", () => {
   });
 
   it("ignores an executable that is a memfd, naming the rule", () => {
-    const hit = report.ignored.find((h) => h.pid === 1018);
+    const hit = report.ignored?.find((h) => h.pid === 1018);
     assert.equal(hit?.rule, "memfd");
     assert.equal(hit?.kind, "executable");
   });
@@ -98,15 +98,30 @@ describe("analyse, one process's hits", () => {
     );
     assert.deepEqual(r.stale, []);
     assert.deepEqual(
-      r.ignored.map((h) => [h.kind, h.rule]),
+      r.ignored?.map((h) => [h.kind, h.rule]),
       [["mapping", "data-mapping"]],
     );
+  });
+
+  it("lists no dismissed hits unless asked (null, not an empty list), and judges the same", () => {
+    const s = snap([
+      proc(10, [map("/memfd:x", "5", true), map("/usr/lib/libgone.so", "7", true)], [], "0::/\n"),
+    ]);
+    const asked = analyse(s, { ignored: true });
+    const not = analyse(s, { ignored: false });
+    assert.equal(not.ignored, null);
+    assert.deepEqual(
+      asked.ignored?.map((h) => h.rule),
+      ["memfd"],
+    );
+    assert.deepEqual(not.stale, asked.stale);
+    assert.equal(not.stale.length, 1);
   });
 
   it("names the rule per kind: the same path is a memfd mapping and a memfd open file", () => {
     const r = analyse(snap([proc(10, [map("/memfd:x", "5", true)], [fd("/memfd:x", "6")], "0::/\n")]));
     assert.deepEqual(
-      r.ignored.map((h) => [h.kind, h.rule]),
+      r.ignored?.map((h) => [h.kind, h.rule]),
       [
         ["mapping", "memfd"],
         ["open-file", "memfd"],

@@ -1,7 +1,7 @@
 /**
  * Snapshot → Report: which processes run replaced code, which files, which packages, which units,
  * and which hits the ignore rules dismissed (and why). Pure: everything comes from the Snapshot.
- * Without `ignored`, Report.ignored stays empty: the plain report does not show it, and on a busy
+ * Without `ignored`, Report.ignored is null (not listed): only --explain shows it, and on a busy
  * host it is thousands of entries (every memfd and shared-memory segment).
  */
 import type { ByteString } from "../model/bytes.js";
@@ -27,7 +27,7 @@ import { DATA_FILE_RULE, DATA_MAPPING_RULE, type IgnoreRule, isCodeFile, matchPa
 import { judge } from "./verdict.js";
 
 export interface AnalyseOptions {
-  /** Build Report.ignored (JSON and --explain show it; the plain report does not). */
+  /** List the dismissed hits in Report.ignored (--explain, in either output); null without. */
   ignored: boolean;
 }
 
@@ -65,7 +65,7 @@ export function analyse(snapshot: Snapshot, opts: AnalyseOptions = { ignored: tr
     complete: snapshot.warnings.length === 0,
     warnings: snapshot.warnings,
     stale,
-    ignored,
+    ignored: opts.ignored ? ignored : null,
     packages,
   };
 }

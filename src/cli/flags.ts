@@ -40,7 +40,7 @@ export const FLAGS: readonly FlagDef[] = [
   },
   {
     name: "explain",
-    help: "Also list every deleted or replaced file that was not reported, with the rule that ignored it and why.",
+    help: "Also list every deleted or replaced file that was not reported, with the rule that ignored it and why (in JSON too: ignored[]).",
     apply: (o) => {
       o.explain = true;
     },

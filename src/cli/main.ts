@@ -41,7 +41,7 @@ async function run(argv: readonly string[]): Promise<number> {
           now: new Date(),
         });
   if (opts.dumpSnapshot !== null) writeSnapshot(opts.dumpSnapshot, snapshot);
-  const report = analyse(snapshot, { ignored: opts.json || opts.explain });
+  const report = analyse(snapshot, { ignored: opts.explain });
   if (opts.rebootHint) {
     // Like `dnf needs-restarting -r`: one line, and the answer in the exit code.
     out(

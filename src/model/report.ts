@@ -14,7 +14,8 @@ export interface Report {
   complete: boolean;
   warnings: Warning[];
   stale: StaleProcess[];
-  ignored: IgnoredHit[];
+  /** The hits ignore rules dismissed, when they were asked for (--explain); null when not listed. */
+  ignored: IgnoredHit[] | null;
   /** Every package behind a stale file, keyed as in StaleFile.package. */
   packages: Record<string, PackageInfo>;
   /** Whether the machine needs a reboot; null when the snapshot does not tell (older snapshots). */

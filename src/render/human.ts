@@ -66,7 +66,7 @@ export function renderHuman(report: Report, plan: Plan, opts: HumanOptions): str
     lines.push("", `${c.bold("Suggestion:")} ${suggestion(plan)}`);
   }
   if (report.reboot !== null) lines.push("", rebootLine(report.reboot, c));
-  if (opts.explain) lines.push("", ...explainLines(report.ignored, c));
+  if (opts.explain && report.ignored !== null) lines.push("", ...explainLines(report.ignored, c));
   if (report.warnings.length > 0) {
     lines.push(
       "",

@@ -76,13 +76,17 @@ export function renderJson(report: Report, plan: Plan, version: string): string 
       })),
     },
     reboot: report.reboot === null ? null : snakeKeys(report.reboot),
-    ignored: report.ignored.map((h) => ({
-      pid: h.pid,
-      ...bytesField("path", h.path),
-      kind: h.kind,
-      rule: h.rule,
-      reason: h.reason,
-    })),
+    // Listed with --explain only: on a busy host it is thousands of memfd and shared-memory entries.
+    ignored:
+      report.ignored === null
+        ? null
+        : report.ignored.map((h) => ({
+            pid: h.pid,
+            ...bytesField("path", h.path),
+            kind: h.kind,
+            rule: h.rule,
+            reason: h.reason,
+          })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -39,6 +39,17 @@ for (const node of NODES) {
       assert.equal(r.stderr, "");
     });
 
+    it("lists the ignored hits in JSON only with --explain, and null without", () => {
+      const plain = JSON.parse(cli(node, ["--from-snapshot", snapshot, "--json"]).stdout);
+      const explained = JSON.parse(cli(node, ["--from-snapshot", snapshot, "--json", "--explain"]).stdout);
+      assert.equal(plain.ignored, null);
+      assert.ok(
+        explained.ignored.some((h: { pid: number; rule: string }) => h.pid === 1018 && h.rule === "memfd"),
+        JSON.stringify(explained.ignored),
+      );
+      assert.deepEqual(explained.processes, plain.processes);
+    });
+
     it("exits 1 with --exit-code when something is stale", () => {
       assert.equal(cli(node, ["--from-snapshot", snapshot, "--exit-code"]).status, 1);
     });

@@ -102,7 +102,8 @@ export interface JsonReport {
   summary: { processes: number; programs: number; packages: number; units: number };
   processes: JsonProcess[];
   packages: Record<string, JsonPackage>;
-  ignored: JsonIgnored[];
+  /** Listed with --explain only; null without it. */
+  ignored: JsonIgnored[] | null;
 }
 
 /** Warning codes docs/json.md and src/model/warning.ts allow. */
@@ -189,13 +190,16 @@ export function processOf(report: JsonReport, pid: number): JsonProcess | undefi
   return report.processes.find((p) => p.pid === pid);
 }
 
+/** What the report ignored of one pid: it must have been run with --explain (null otherwise). */
 export function ignoredOf(report: JsonReport, pid: number): JsonIgnored[] {
+  if (report.ignored === null) throw new Error("ignored[] is listed only with --explain");
   return report.ignored.filter((i) => i.pid === pid);
 }
 
 /** A short description of everything the report says about one pid, for assertion messages. */
 export function describePid(report: JsonReport, pid: number): string {
-  return JSON.stringify({ process: processOf(report, pid) ?? null, ignored: ignoredOf(report, pid) });
+  const ignored = report.ignored === null ? "not listed (no --explain)" : ignoredOf(report, pid);
+  return JSON.stringify({ process: processOf(report, pid) ?? null, ignored });
 }
 
 /** The exact bytes a path or name stands for: the `_base64` sibling when present, else UTF-8. */

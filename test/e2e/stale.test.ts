@@ -548,12 +548,15 @@ describe("stale detection on real processes", () => {
       const replay = await runCli(["--json", "--explain", "--from-snapshot", snap]);
       const replayed = reportOf(replay);
       const mine = new Set(ours().map((o) => o.pid));
-      const pick = (r: JsonReport) => ({
-        processes: r.processes.filter((p) => mine.has(p.pid)).sort((a, b) => a.pid - b.pid),
-        ignored: r.ignored
-          .filter((i) => mine.has(i.pid))
-          .sort((a, b) => a.pid - b.pid || a.path.localeCompare(b.path) || a.rule.localeCompare(b.rule)),
-      });
+      const pick = (r: JsonReport) => {
+        assert.ok(r.ignored !== null, "--explain lists ignored[]");
+        return {
+          processes: r.processes.filter((p) => mine.has(p.pid)).sort((a, b) => a.pid - b.pid),
+          ignored: r.ignored
+            .filter((i) => mine.has(i.pid))
+            .sort((a, b) => a.pid - b.pid || a.path.localeCompare(b.path) || a.rule.localeCompare(b.rule)),
+        };
+      };
       assert.deepEqual(pick(replayed), pick(live));
       assert.ok(pick(live).processes.length > 0, "the snapshot holds our stale processes");
     });
