@@ -33,13 +33,13 @@ export interface AnalyseOptions {
 
 export function analyse(snapshot: Snapshot, opts: AnalyseOptions = { ignored: true }): Report {
   const stale: StaleProcess[] = [];
-  const ignored: IgnoredHit[] = [];
+  const ignored: IgnoredHit[] | null = opts.ignored ? [] : null;
   const packages: Record<string, PackageInfo> = {};
   const owners = snapshot.packages?.owners ?? {};
   const units = new Map<string | null, ProcessOwner>();
 
   for (const proc of snapshot.processes) {
-    const found = findStaleFiles(proc, snapshot.views[proc.view], opts.ignored ? ignored : null);
+    const found = findStaleFiles(proc, snapshot.views[proc.view], ignored);
     if (found.length === 0) continue;
     const inHostView = proc.view === HOST_VIEW;
     const files: StaleFile[] = found.map((f) => {
@@ -65,7 +65,7 @@ export function analyse(snapshot: Snapshot, opts: AnalyseOptions = { ignored: tr
     complete: snapshot.warnings.length === 0,
     warnings: snapshot.warnings,
     stale,
-    ignored: opts.ignored ? ignored : null,
+    ignored,
     packages,
   };
 }
