@@ -14,6 +14,8 @@ const FLOOR_C = "floor: C maps reader";
 const FLOOR_NODE = "floor: node -e 0";
 /** Not a target: what afterpatch's own reads cost the kernel (bench/src/reads-floor.c). */
 const READS_C = "C: afterpatch's reads";
+/** Not a target: the same reads made by Node, with no other work (bench/src/reads-floor.cjs). */
+const READS_NODE = "Node: afterpatch's reads";
 const SANITY_KEY = {
   afterpatch: "afterpatch",
   "afterpatch --json": "afterpatch",
@@ -23,6 +25,7 @@ const SANITY_KEY = {
   [FLOOR_C]: "floor-c",
   [FLOOR_NODE]: "floor-node",
   [READS_C]: "reads-c",
+  [READS_NODE]: "reads-node",
 };
 
 // Targets from the issue: [N, competitor, minimum speed-up]; floor factor; RSS.
@@ -144,7 +147,7 @@ function table(n, { meta, byName }) {
     `N=${n}: ${meta.stale ?? n / 2} holders map the replaced library, ${meta.fresh ?? n / 2} do not${procs}`,
   );
   const head = [
-    pad("command", 22),
+    pad("command", 24),
     lpad("median s", 9),
     lpad("± σ s", 8),
     lpad("runs", 5),
@@ -155,7 +158,7 @@ function table(n, { meta, byName }) {
     lpad("peak RSS", 10),
   ].join(" ");
   lines.push(head, "-".repeat(head.length));
-  for (const name of [...AFTERPATCH, ...COMPETITORS, FLOOR_C, FLOOR_NODE, READS_C]) {
+  for (const name of [...AFTERPATCH, ...COMPETITORS, FLOOR_C, FLOOR_NODE, READS_C, READS_NODE]) {
     const r = byName.get(name);
     if (!r) continue;
     let ratio = "";
@@ -170,7 +173,7 @@ function table(n, { meta, byName }) {
     const exits = [...new Set(r.exit_codes ?? [])].join(",");
     lines.push(
       [
-        pad(name, 22),
+        pad(name, 24),
         lpad(fmtS(r.median), 9),
         lpad(fmtS(r.stddev ?? 0), 8),
         lpad(r.times?.length ?? "", 5),
@@ -185,7 +188,7 @@ function table(n, { meta, byName }) {
   // A sum of medians, and afterpatch's ratio to it, in the table's columns.
   const sumLine = (label, sum, what) =>
     [
-      pad(label, 22),
+      pad(label, 24),
       lpad(fmtS(sum), 9),
       lpad("", 8),
       lpad("", 5),
@@ -198,6 +201,19 @@ function table(n, { meta, byName }) {
   const node = byName.get(FLOOR_NODE);
   if (reads && node)
     lines.push(sumLine("node -e 0 + C reads", reads.median + node.median, "this (not a target)"));
+  // How much of the floor target the reads alone use up when Node makes them.
+  const nodeReads = byName.get(READS_NODE);
+  if (nodeReads && floor !== null)
+    lines.push(
+      [
+        pad("Node's reads alone", 24),
+        lpad(fmtS(nodeReads.median), 9),
+        lpad("", 8),
+        lpad("", 5),
+        "  ",
+        `= ${fmtX(nodeReads.median / floor)} floor, before any parsing (not a target)`,
+      ].join(" "),
+    );
   for (const [tool, why] of Object.entries(meta.skipped ?? {})) lines.push(`  not run: ${tool}: ${why}`);
   lines.push(
     "  exit: exit codes of the timed runs (afterpatch 3 = partial scan: something was unreadable, see its warnings)",

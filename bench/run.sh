@@ -10,7 +10,7 @@
 # Environment (all optional):
 #   BENCH_N="200 1000 3000"      process counts (arguments win)
 #   BENCH_SKIP="needrestart lsof" tools to leave out: afterpatch afterpatch-json needrestart checkrestart
-#                                lsof floor-c floor-node reads-c
+#                                lsof floor-c floor-node reads-c reads-node
 #   BENCH_NEEDRESTART_MAX_N=1000 needrestart (minutes per run) is skipped above this N unless raised
 #   BENCH_ROUNDS=5               hyperfine invocations per N, all fast commands in each (see bench_one)
 #   BENCH_WARMUP=1  BENCH_MIN_RUNS=3  BENCH_MAX_RUNS=6   per command and round (needrestart: one round,
@@ -399,6 +399,11 @@ sanity() { # N
     SANITY[reads-c]="$rc - - $(rss_of "$OUT/N$n.reads-c.time") $(elapsed_of "$OUT/N$n.reads-c.time")"
     echo "    C reads: $(cat "$OUT/N$n.reads-c.out")" >&2
   fi
+  if want reads-node "$n"; then
+    rc=$(sanity_run reads-node "$n" "$NODE" "$BENCH_DIR/src/reads-floor.cjs" -v)
+    SANITY[reads-node]="$rc - - $(rss_of "$OUT/N$n.reads-node.time") $(elapsed_of "$OUT/N$n.reads-node.time")"
+    echo "    Node reads: $(cat "$OUT/N$n.reads-node.out")" >&2
+  fi
   if want floor-node "$n"; then
     rc=$(sanity_run floor-node "$n" "$NODE" -e 0)
     SANITY[floor-node]="$rc - - $(rss_of "$OUT/N$n.floor-node.time") $(elapsed_of "$OUT/N$n.floor-node.time")"
@@ -490,6 +495,7 @@ bench_one() { # N
   add floor-c "floor: C maps reader" "$WORK/bin/apbench-maps-floor"
   add floor-node "floor: node -e 0" "$NODE -e 0"
   add reads-c "C: afterpatch's reads" "$WORK/bin/apbench-reads-floor"
+  add reads-node "Node: afterpatch's reads" "$NODE $BENCH_DIR/src/reads-floor.cjs"
   for t in "${!WHY_SKIPPED[@]}"; do echo "    skipped $t: ${WHY_SKIPPED[$t]}" >&2; done
 
   if [ "$AFTERPATCH_OK" = 1 ]; then
