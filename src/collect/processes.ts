@@ -87,19 +87,13 @@ async function scanPids(host: Host, pids: readonly number[], opts: ScanOptions):
   const selfMnt = readlinkOrNull(host, `/proc/${opts.selfPid}/ns/mnt`);
   const judge = (pid: number, early: EarlyMaps | null): void => {
     let rec = readProcess(host, pid, selfMnt, scan, opts, early);
-    // The executable is read after the map: if it is not among the mapped files, the process
-    // executed another program (or its PID was reused) in between. Read it again, once.
-    if (rec !== null && !exeIsMapped(rec)) {
-      rec = readProcess(host, pid, selfMnt, scan, opts, null);
-      if (rec !== null && !exeIsMapped(rec)) {
-        scan.warnings.push({
-          code: "changed",
-          pid,
-          message: `process ${pid} executed another program during the scan`,
-        });
-        return;
-      }
-    }
+    // The executable is read after the map: if it is not among the mapped files, the process may
+    // have executed another program (or its PID been reused) in between, so the map is read again,
+    // once. What that second reading finds is kept even if the executable is still not mapped:
+    // some programs unmap their own file (UPX-packed ones do), and dropping them would hide the
+    // libraries they map. A program executed since maps the files on disk now, so a second exec
+    // in between cannot make a fresh process look stale.
+    if (rec !== null && !exeIsMapped(rec)) rec = readProcess(host, pid, selfMnt, scan, opts, null);
     if (rec === null) return;
     // A normal run keeps only what analysis can report on; --dump-snapshot keeps every mapping.
     if (!opts.everything) rec.maps = rec.maps.filter((m) => maybeStale(m, scan.views[rec.view]));
@@ -293,12 +287,19 @@ function readDetails(host: Host, pid: number, scan: ProcessScan): ProcessDetails
   }
 }
 
-/** Whether the executable read last is one of the files the map showed (true when not read). */
+/**
+ * Whether the executable read last is one of the files the map showed (true when not read).
+ * Compared as maps prints paths: there a newline is `\012`, and so are those four characters in
+ * a name (parseMaps reads them as a newline), so a name cannot make its own process look replaced.
+ */
 function exeIsMapped(rec: ProcessRecord): boolean {
   if (rec.exe === null || rec.details === null) return true;
-  const path = stripDeleted(rec.exe);
-  return rec.maps.some((m) => m.path === path);
+  const path = asInMaps(stripDeleted(rec.exe));
+  return rec.maps.some((m) => asInMaps(m.path) === path);
 }
+
+const asInMaps = (path: ByteString): ByteString =>
+  path.includes("\n") ? path.replaceAll("\n", "\\012") : path;
 
 function statOrError(host: Host, path: ByteString): PathStat {
   try {

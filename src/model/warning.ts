@@ -9,6 +9,5 @@ export type WarningCode =
   | "not-root" // only the caller's own processes could be read
   | "unreadable" // a /proc file of a live process could not be read
   | "vanished" // a process exited while its details were being read
-  | "changed" // a process executed another program (or its PID was reused) during the scan
   | "proc" // /proc itself could not be listed
   | "pkgdb"; // the package database could not be read

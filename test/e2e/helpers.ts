@@ -111,7 +111,6 @@ export const warningCodes: ReadonlySet<string> = new Set([
   "not-root",
   "unreadable",
   "vanished",
-  "changed",
   "proc",
   "pkgdb",
   "pkgdb-unknown",
