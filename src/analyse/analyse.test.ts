@@ -70,7 +70,7 @@ describe("analyse, one process's hits", () => {
     inode,
     exec,
   });
-  const fd = (path: string, inode: string) => ({ fd: 3, path, deleted: true, inode, mode: 0o100755 });
+  const fd = (path: string, inode: string, mode = 0o100755) => ({ fd: 3, path, deleted: true, inode, mode });
   const snap = (processes: ProcessRecord[]): Snapshot => ({
     ...structuredClone(snapshot),
     processes,
@@ -92,15 +92,31 @@ describe("analyse, one process's hits", () => {
     );
   });
 
-  it("takes the first hit of a file: a data mapping seen first dismisses the file", () => {
+  it("dismisses a file mapped and held open as data only when none of its hits is code", () => {
     const r = analyse(
-      snap([proc(10, [map("/srv/data.bin", "5", false)], [fd("/srv/data.bin", "5")], "0::/\n")]),
+      snap([proc(10, [map("/srv/data.bin", "5", false)], [fd("/srv/data.bin", "5", 0o100644)], "0::/\n")]),
     );
     assert.deepEqual(r.stale, []);
     assert.deepEqual(
       r.ignored?.map((h) => [h.kind, h.rule]),
       [["mapping", "data-mapping"]],
     );
+  });
+
+  it("judges a file as code when a later hit is: a jar mapped read-only, then held open", () => {
+    // A JVM maps a jar's central directory without execute permission and reads classes through
+    // the descriptor: the read-only mapping alone would dismiss the replaced jar as data.
+    const JAR = "/usr/share/java/app.jar";
+    const s = snap([proc(10, [map(JAR, "5", false)], [fd(JAR, "5", 0o100644)], "0::/\n")]);
+    for (const listed of [true, false]) {
+      const r = analyse(s, { ignored: listed });
+      assert.deepEqual(
+        r.stale[0]?.files.map((f) => [f.path, f.kind]),
+        [[JAR, "open-file"]],
+        `ignored listed: ${listed}`,
+      );
+      assert.deepEqual(r.ignored, listed ? [] : null, "the data dismissal is withdrawn");
+    }
   });
 
   it("lists no dismissed hits unless asked (null, not an empty list), and judges the same", () => {

@@ -79,9 +79,9 @@ export function findStaleFiles(
   ignored: IgnoredHit[] | null,
 ): Found[] {
   const out: Found[] = [];
-  // Inodes already considered, by path: a file both mapped and held open is reported once. Keyed by
-  // the path alone because the scan interns paths, so their hashes are computed once per run.
-  let seen: Map<ByteString, string[]> | null = null;
+  // The files already considered, by path: a file both mapped and held open is reported once.
+  // Keyed by the path alone because the scan interns paths, so their hashes are computed once per run.
+  let seen: Map<ByteString, Considered[]> | null = null;
   let exePath: ByteString | null | undefined;
 
   const consider = (
@@ -92,14 +92,28 @@ export function findStaleFiles(
     code: boolean,
   ): void => {
     seen ??= new Map();
-    const inodes = seen.get(path);
-    if (inodes === undefined) seen.set(path, [inode]);
-    else if (inodes.includes(inode)) return;
-    else inodes.push(inode);
-    const rule =
-      cachedPathRule(path, kind) ?? (code ? null : kind === "mapping" ? DATA_MAPPING_RULE : DATA_FILE_RULE);
+    let inodes = seen.get(path);
+    if (inodes === undefined) {
+      inodes = [];
+      seen.set(path, inodes);
+    }
+    let file = inodes.find((f) => f.inode === inode);
+    if (file !== undefined) {
+      if (!code || file.asData === null) return;
+      // Dismissed as data by an earlier hit, and code by this one (a JVM maps a jar's index
+      // read-only and loads classes through the descriptor it holds): judged as code after all.
+      if (file.asData !== true && ignored !== null) ignored.splice(ignored.lastIndexOf(file.asData), 1);
+      file.asData = null;
+    } else {
+      file = { inode, asData: null };
+      inodes.push(file);
+    }
+    const byPath = cachedPathRule(path, kind);
+    const rule = byPath ?? (code ? null : kind === "mapping" ? DATA_MAPPING_RULE : DATA_FILE_RULE);
     if (rule !== null) {
-      ignored?.push({ pid: proc.pid, path, kind, rule: rule.name, reason: rule.reason });
+      const hit: IgnoredHit = { pid: proc.pid, path, kind, rule: rule.name, reason: rule.reason };
+      ignored?.push(hit);
+      if (byPath === null) file.asData = ignored === null ? true : hit;
       return;
     }
     out.push({ path, kind, reason, inode });
@@ -119,6 +133,12 @@ export function findStaleFiles(
     consider(f.path, "open-file", verdict, f.inode ?? "", isCodeFile(f.path, f.mode));
   }
   return out;
+}
+
+/** A file findStaleFiles() has judged: `asData` is how it was dismissed as data (true when dismissed hits are not listed), or null. */
+interface Considered {
+  inode: string;
+  asData: IgnoredHit | true | null;
 }
 
 interface ProcessOwner {
