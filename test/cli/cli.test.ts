@@ -131,5 +131,26 @@ for (const node of NODES) {
       assert.equal(replay.status, live.status);
       assert.deepEqual(JSON.parse(replay.stdout), JSON.parse(live.stdout));
     });
+
+    it("exits 2 naming the file when a snapshot cannot be written or is not whole", () => {
+      const nowhere = join(work, "no-such-dir", "snap.json");
+      const w = cli(node, ["--from-snapshot", snapshot, "--dump-snapshot", nowhere]);
+      // --from-snapshot with --dump-snapshot is itself refused; a live run must fail at the write.
+      assert.equal(w.status, 2);
+      const live = cli(node, ["--dump-snapshot", nowhere]);
+      assert.equal(live.status, 2, live.stderr);
+      assert.equal(live.stderr, `afterpatch: cannot write snapshot ${nowhere}: ENOENT\n`);
+      assert.equal(live.stdout, "");
+      const spoilt = join(work, `spoilt-${v}.json`);
+      const doc = JSON.parse(readFileSync(snapshot, "utf8"));
+      delete doc.processes[0].maps;
+      writeFileSync(spoilt, JSON.stringify(doc));
+      const r = cli(node, ["--from-snapshot", spoilt]);
+      assert.equal(r.status, 2);
+      assert.equal(
+        r.stderr,
+        `afterpatch: ${spoilt} is not a whole afterpatch snapshot: processes[0].maps: missing\n`,
+      );
+    });
   });
 }
