@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { analyse } from "../src/analyse/analyse.js";
+import { FLAGS } from "../src/cli/flags.js";
 import { plan } from "../src/decide/plan.js";
 import type { Snapshot } from "../src/model/snapshot.js";
 import { renderJson } from "../src/render/json.js";
@@ -19,6 +20,9 @@ describe("README.md", () => {
     assert.equal(lines.length, 2, first);
     assert.match(lines[0]!, /^npm ci && npm run build && sudo node dist\/afterpatch\.cjs\b/);
     assert.match(lines[1]!, /^npm test\b/);
+  });
+  it("names every option --help lists", () => {
+    for (const f of FLAGS) assert.match(readme, new RegExp(`--${f.name}(?![a-z-])`), `--${f.name}`);
   });
   it("has each section once", () => {
     const headings = readme.split("\n").filter((l) => l.startsWith("## "));

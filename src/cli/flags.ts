@@ -47,7 +47,7 @@ export const FLAGS: readonly FlagDef[] = [
   },
   {
     name: "verbose",
-    help: "Also list each process and its stale files (the file, the package, old → new version).",
+    help: "Also list each process and each of its stale files (the file, the package, old → new version); without it each group names up to three files.",
     apply: (o) => {
       o.verbose = true;
     },

@@ -93,6 +93,34 @@ describe("renderHuman", () => {
     assert.match(out, /\n {2}→ systemctl restart nginx\.service ssh\.service\n/);
   });
 
+  it("names each group's stale files once, up to three, without --verbose", () => {
+    const file = (path: string) => ({
+      path,
+      kind: "mapping" as const,
+      reason: "deleted" as const,
+      inode: "1",
+      package: null,
+    });
+    const libs = [
+      "/usr/lib/a.so.1",
+      "/usr/lib/b.so.1",
+      "/usr/lib/c.so.1",
+      "/usr/lib/d.so.1",
+      "/usr/lib/\x1b[2J.so",
+    ];
+    const out = renderHuman(
+      report([proc(812, { files: libs.slice(0, 2).map(file) }), proc(813, { files: libs.map(file) })]),
+      plain,
+    );
+    assert.match(
+      out,
+      /\(nginx\)\n {6}files: \/usr\/lib\/a\.so\.1, \/usr\/lib\/b\.so\.1, \/usr\/lib\/c\.so\.1 and 2 more \(--verbose lists them\)\n/,
+    );
+    const one = renderHuman(report([proc(812)]), plain);
+    assert.match(one, /\n {6}files: \/usr\/lib\/x86_64-linux-gnu\/libssl\.so\.3\n/);
+    assert.doesNotMatch(renderHuman(report([proc(812)]), { ...plain, verbose: true }), /files:/);
+  });
+
   it("lists each process and its files only when verbose", () => {
     const line =
       /\/usr\/lib\/x86_64-linux-gnu\/libssl\.so\.3 {2}deleted {2}libssl3:amd64 3\.0\.15-1 → 3\.0\.16-1/;
@@ -133,15 +161,26 @@ describe("renderHuman", () => {
       }),
       { ...plain, verbose: true },
     );
-    for (const ch of out) {
-      const c = ch.codePointAt(0)!;
-      assert.ok(
-        c === 0x0a || (c >= 0x20 && c !== 0x7f && !(c >= 0x80 && c <= 0x9f)),
-        `raw U+${c.toString(16)} in output`,
-      );
-    }
+    assertNoRawControls(out);
     assert.match(out, /\\e\]0;pwn\\x07\\e\[2J/);
     assert.match(out, /\/opt\/x\\n\/evil\\x9b/);
+  });
+
+  it("escapes unit and container names in every line, advice and suggestion included", () => {
+    // A container's own root names the cgroups below its payload, so the names analysis finds
+    // there are as hostile as a process name.
+    const evil = "x\x1b[2J\x9b";
+    const out = renderHuman(
+      report([
+        proc(10, { unit: `${evil}.service` }),
+        proc(11, { unit: `user@1000.service`, userUnit: `${evil}.service` }),
+        proc(12, { owner: { kind: "container", runtime: "lxc", id: evil, name: evil, unit: null } }),
+        proc(13, { owner: { kind: "app", packaging: "snap", name: evil, unit: `snap.${evil}.service` } }),
+      ]),
+      { ...plain, verbose: true },
+    );
+    assertNoRawControls(out);
+    assert.ok(out.includes("x\\e[2J\\x9b"), out);
   });
 
   it("colours only when asked", () => {
@@ -196,3 +235,14 @@ describe("pidList", () => {
     assert.equal(pidList([7]), "PID 7");
   });
 });
+
+/** No C0 or C1 control but the newline, and no DEL. */
+function assertNoRawControls(out: string): void {
+  for (const ch of out) {
+    const c = ch.codePointAt(0)!;
+    assert.ok(
+      c === 0x0a || (c >= 0x20 && c !== 0x7f && !(c >= 0x80 && c <= 0x9f)),
+      `raw U+${c.toString(16)} in output`,
+    );
+  }
+}

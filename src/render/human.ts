@@ -55,12 +55,13 @@ export function renderHuman(report: Report, plan: Plan, opts: HumanOptions): str
       lines.push("", c.bold(title));
       for (const g of groups) {
         lines.push(groupLine(g, byPid, report.packages, c, arrow));
+        if (!opts.verbose) lines.push(filesLine(g, byPid, c));
         if (action !== "restart-unit") lines.push(`      ${c.dim(adviceText(g, arrow))}`);
         if (opts.verbose)
           for (const pid of g.pids) lines.push(...processLines(byPid.get(pid)!, report.packages, c, arrow));
       }
       if (action === "restart-unit" && plan.restartServices !== null) {
-        lines.push(`  ${arrow} ${c.cyan(plan.restartServices.join(" "))}`);
+        lines.push(`  ${arrow} ${c.cyan(plan.restartServices.map(forTerminal).join(" "))}`);
       }
     }
     lines.push("", `${c.bold("Suggestion:")} ${suggestion(plan)}`);
@@ -100,11 +101,23 @@ function groupLine(
   return `  ${c.bold(forTerminal(g.label))}  ${who}${pkgs !== "" ? `  ${c.dim(pkgs)}` : ""}`;
 }
 
+/** "      files: /usr/lib/…/libssl.so.3, /usr/lib/…/libcrypto.so.3": what is stale, each file once. */
+function filesLine(g: PlanGroup, byPid: ReadonlyMap<number, StaleProcess>, c: Palette): string {
+  const paths = [...new Set(g.pids.flatMap((pid) => byPid.get(pid)?.files.map((f) => f.path) ?? []))];
+  const shown = paths.slice(0, FILES_SHOWN).map(forTerminal).join(", ");
+  const more =
+    paths.length > FILES_SHOWN ? ` and ${paths.length - FILES_SHOWN} more (--verbose lists them)` : "";
+  return `      ${c.dim("files:")} ${shown}${more}`;
+}
+
+/** Stale files named on a group's line without --verbose: enough to say what to look at. */
+const FILES_SHOWN = 3;
+
 function adviceText(g: PlanGroup, arrow: string): string {
   const rebuild = g.rebuildImage ? "; the stale files are in the container's image: rebuild it" : "";
   return g.command !== null
     ? `${arrow} ${g.command.map(forTerminal).join(" ")}${rebuild}`
-    : `${g.advice}${rebuild}`;
+    : `${forTerminal(g.advice)}${rebuild}`;
 }
 
 function processLines(
@@ -159,13 +172,16 @@ export function rebootLine(r: RebootVerdict, c: Palette = palette(false)): strin
 /** One line: everything to do, in the order of the report. */
 export function suggestion(plan: Plan): string {
   const parts: string[] = [];
-  if (plan.restartServices !== null) parts.push(plan.restartServices.join(" "));
+  // Unit and container names come from cgroup paths, which a container's own root names.
+  if (plan.restartServices !== null) parts.push(plan.restartServices.map(forTerminal).join(" "));
   const of = (action: Action) => plan.groups.filter((g) => g.action === action);
-  for (const g of of("restart-init-script")) parts.push(g.command!.join(" "));
+  for (const g of of("restart-init-script")) parts.push(g.command!.map(forTerminal).join(" "));
   if (of("reexec").length > 0) parts.push("systemctl daemon-reexec");
   for (const g of [...of("restart-container"), ...of("restart-vm"), ...of("refresh-app")]) {
     parts.push(
-      g.command !== null ? g.command.map(forTerminal).join(" ") : `${g.advice} (${forTerminal(g.label)})`,
+      g.command !== null
+        ? g.command.map(forTerminal).join(" ")
+        : `${forTerminal(g.advice)} (${forTerminal(g.label)})`,
     );
   }
   const logout = [...of("logout"), ...of("restart-user-unit")].map((g) => forTerminal(g.label));

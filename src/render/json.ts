@@ -8,7 +8,7 @@ import type { ByteString } from "../model/bytes.js";
 import type { Owner } from "../model/owner.js";
 import type { Report } from "../model/report.js";
 import { summarize } from "./summary.js";
-import { decodeBytes } from "./text.js";
+import { decodeBytes, jsonForTerminal } from "./text.js";
 
 export const REPORT_FORMAT = "afterpatch-report/1";
 
@@ -88,7 +88,8 @@ export function renderJson(report: Report, plan: Plan, version: string): string 
             reason: h.reason,
           })),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  // Read on a terminal as often as by a program: what JSON.stringify leaves raw is escaped too.
+  return `${jsonForTerminal(JSON.stringify(doc, null, 2))}\n`;
 }
 
 /** Plain data with camelCase keys (the reboot verdict) in the JSON's snake_case. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { decodeBytes, forTerminal } from "./text.js";
+import { decodeBytes, forTerminal, jsonForTerminal } from "./text.js";
 
 const bytes = (...b: number[]) => String.fromCharCode(...b);
 const utf8 = (s: string) => Buffer.from(s, "utf8").toString("latin1");
@@ -53,5 +53,23 @@ describe("decodeBytes", () => {
   });
   it("marks invalid input as inexact", () => {
     assert.deepEqual(decodeBytes(bytes(0x61, 0xff)), { text: "a\\xff", exact: false });
+  });
+});
+
+describe("jsonForTerminal", () => {
+  it("leaves raw exactly what forTerminal leaves raw, and the JSON means the same", () => {
+    for (let cp = 0; cp < 0x3000; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const ch = String.fromCodePoint(cp);
+      const json = jsonForTerminal(JSON.stringify({ name: ch }));
+      assert.equal(JSON.parse(json).name, ch, `U+${cp.toString(16)}`);
+      if (cp === 0x22 || cp === 0x5c) continue; // JSON's own escapes
+      const utf8 = Buffer.from(ch, "utf8").toString("latin1");
+      assert.equal(json.includes(ch), forTerminal(utf8) === ch, `U+${cp.toString(16)}`);
+    }
+  });
+
+  it("escapes a CSI and a right-to-left override in a process name", () => {
+    assert.equal(jsonForTerminal(JSON.stringify("a\u009b2Jb\u202e")), '"a\\u009b2Jb\\u202e"');
   });
 });

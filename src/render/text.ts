@@ -95,6 +95,17 @@ function isAscii(s: string): boolean {
   return true;
 }
 
+/**
+ * JSON text with what JSON.stringify leaves raw but a terminal acts on escaped as \uXXXX (it
+ * escapes only C0 controls): DEL, the C1 controls (U+009B is a CSI) and the bidirectional marks
+ * and overrides, the code points above 0x1f isUnsafe() names. The JSON means the same.
+ */
+export function jsonForTerminal(json: string): string {
+  return json.replace(UNSAFE_ABOVE_C0, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+const UNSAFE_ABOVE_C0 = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 function isUnsafe(c: number): boolean {
   return (
     c < 0x20 ||
