@@ -25,7 +25,7 @@ export const FD_READERS: readonly FdReader[] = [
   },
   {
     name: "perl",
-    reason: "perl keeps its script open (for __DATA__ and __END__)",
+    reason: "perl keeps its script open, to read the data that follows its code",
     path: /^\/(?:.*\/)?(?:perl(?:[0-9.]+)?|libperl\.so(?:\.[0-9.]+)?)$/s,
   },
   {
