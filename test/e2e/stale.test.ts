@@ -5,7 +5,7 @@
  * the right rule, or nowhere. Runs under the current Node, Node 18 and the `node` on PATH.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
@@ -30,7 +30,8 @@ import {
 type Expectation =
   | { is: "stale"; path: string; kind: JsonFile["kind"]; reason: JsonFile["reason"]; exe?: string }
   | { is: "ignored"; rule: string; path: string | RegExp; kind: JsonFile["kind"] }
-  | { is: "clean" };
+  /** `mapped`: a file the process maps, which must still be in its map after the scan. */
+  | { is: "clean"; mapped: string };
 
 interface Scenario {
   name: string;
@@ -341,7 +342,7 @@ const scenarios: Scenario[] = [
     async setup(lab) {
       const lib = libAt(lab, "trick", "libafp.so.1 (deleted)");
       const p = await lab.start(bin.holder, [lib]);
-      return { pid: p.pid, expect: { is: "clean" } };
+      return { pid: p.pid, expect: { is: "clean", mapped: lib } };
     },
   },
   {
@@ -351,7 +352,7 @@ const scenarios: Scenario[] = [
       const lib = libAt(lab, "later", "libafp.so.1");
       replaceByRename(lib);
       const p = await lab.start(bin.holder, [lib]);
-      return { pid: p.pid, expect: { is: "clean" } };
+      return { pid: p.pid, expect: { is: "clean", mapped: lib } };
     },
   },
   {
@@ -360,7 +361,7 @@ const scenarios: Scenario[] = [
     async setup(lab) {
       const lib = libAt(lab, "untouched", "libafp.so.1");
       const p = await lab.start(bin.holder, [lib]);
-      return { pid: p.pid, expect: { is: "clean" } };
+      return { pid: p.pid, expect: { is: "clean", mapped: lib } };
     },
   },
   {
@@ -370,9 +371,9 @@ const scenarios: Scenario[] = [
     async setup(lab) {
       const root = lab.path("chroot-intact");
       install(compile("mapfile", "static"), libAt(lab, "chroot-intact", "mapfile"), 0o755);
-      libAt(lab, "chroot-intact", "libafp.so.1");
+      const lib = libAt(lab, "chroot-intact", "libafp.so.1");
       const p = await lab.start("chroot", [root, "/mapfile", "exec", "/libafp.so.1"]);
-      return { pid: p.pid, expect: { is: "clean" } };
+      return { pid: p.pid, expect: { is: "clean", mapped: lib } };
     },
   },
 ];
@@ -384,6 +385,13 @@ function testName(s: Scenario): string {
 }
 
 function checkScenario(report: JsonReport, pid: number, expect: Expectation): void {
+  // An absence proves nothing about a process that had died, or that the scan gave up on.
+  assert.ok(existsSync(`/proc/${pid}`), `pid ${pid} still runs after the scan`);
+  assert.deepEqual(
+    report.scan.warnings.filter((w) => w.pid === pid),
+    [],
+    `the scan read pid ${pid} without a problem`,
+  );
   const proc = processOf(report, pid);
   const ign = ignoredOf(report, pid);
   const seen = describePid(report, pid);
@@ -427,6 +435,8 @@ function checkScenario(report: JsonReport, pid: number, expect: Expectation): vo
       assert.equal(i.rule, expect.rule, `pid ${pid} has nothing else deleted: ${JSON.stringify(i)}`);
     assert.ok(hit.reason.length > 0, "every ignored hit says why");
   } else {
+    const maps = readFileSync(`/proc/${pid}/maps`, "latin1");
+    assert.ok(maps.includes(` ${expect.mapped}\n`), `pid ${pid} maps ${expect.mapped}: ${maps}`);
     assert.equal(proc, undefined, `pid ${pid} must not be in processes[]; report says ${seen}`);
     assert.deepEqual(ign, [], `pid ${pid} has nothing deleted to ignore`);
   }
