@@ -1,5 +1,5 @@
 // Bundles the CLI into one file that runs on Node 18 and newer, with no runtime dependencies.
-import { readFileSync } from "node:fs";
+import { chmodSync, readFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -19,3 +19,5 @@ await build({
   legalComments: "none",
   logLevel: "warning",
 });
+// Runnable as it is (`sudo dist/afterpatch.cjs`), as npm makes a package's bin on install.
+chmodSync("dist/afterpatch.cjs", 0o755);
