@@ -274,7 +274,6 @@ export function formatDev(dev: bigint): string {
 
 const childProcess = lazy<typeof import("node:child_process")>("node:child_process");
 
-/** A regular file (following links)? False for anything absent or unreadable. */
 /**
  * The host, with each whole file's text read at most once: the package database's files are read
  * by the owner lookup and again by the init-script search (dpkg's status file), and the database
@@ -295,6 +294,7 @@ export function readingOnce(host: Host): Host {
   return once;
 }
 
+/** A regular file (following links)? False for anything absent or unreadable. */
 export function isFile(host: Host, path: ByteString): boolean {
   return fileType(host, path) === 0o100000;
 }

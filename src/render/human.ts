@@ -61,7 +61,7 @@ export function renderHuman(report: Report, plan: Plan, opts: HumanOptions): str
           for (const pid of g.pids) lines.push(...processLines(byPid.get(pid)!, report.packages, c, arrow));
       }
       if (action === "restart-unit" && plan.restartServices !== null) {
-        lines.push(`  ${arrow} ${c.cyan(plan.restartServices.map(forTerminal).join(" "))}`);
+        lines.push(`  ${arrow} ${c.cyan(commandLine(plan.restartServices))}`);
       }
     }
     lines.push("", `${c.bold("Suggestion:")} ${suggestion(plan)}`);
@@ -116,7 +116,7 @@ const FILES_SHOWN = 3;
 function adviceText(g: PlanGroup, arrow: string): string {
   const rebuild = g.rebuildImage ? "; the stale files are in the container's image: rebuild it" : "";
   return g.command !== null
-    ? `${arrow} ${g.command.map(forTerminal).join(" ")}${rebuild}`
+    ? `${arrow} ${commandLine(g.command)}${rebuild}`
     : `${forTerminal(g.advice)}${rebuild}`;
 }
 
@@ -169,19 +169,21 @@ export function rebootLine(r: RebootVerdict, c: Palette = palette(false)): strin
   }
 }
 
+/** A command (or the restart list) as one line, each word escaped: unit names come from cgroup paths. */
+function commandLine(argv: readonly string[]): string {
+  return argv.map(forTerminal).join(" ");
+}
+
 /** One line: everything to do, in the order of the report. */
 export function suggestion(plan: Plan): string {
   const parts: string[] = [];
-  // Unit and container names come from cgroup paths, which a container's own root names.
-  if (plan.restartServices !== null) parts.push(plan.restartServices.map(forTerminal).join(" "));
+  if (plan.restartServices !== null) parts.push(commandLine(plan.restartServices));
   const of = (action: Action) => plan.groups.filter((g) => g.action === action);
-  for (const g of of("restart-init-script")) parts.push(g.command!.map(forTerminal).join(" "));
+  for (const g of of("restart-init-script")) parts.push(commandLine(g.command!));
   if (of("reexec").length > 0) parts.push("systemctl daemon-reexec");
   for (const g of [...of("restart-container"), ...of("restart-vm"), ...of("refresh-app")]) {
     parts.push(
-      g.command !== null
-        ? g.command.map(forTerminal).join(" ")
-        : `${forTerminal(g.advice)} (${forTerminal(g.label)})`,
+      g.command !== null ? commandLine(g.command) : `${forTerminal(g.advice)} (${forTerminal(g.label)})`,
     );
   }
   const logout = [...of("logout"), ...of("restart-user-unit")].map((g) => forTerminal(g.label));
